@@ -1,0 +1,324 @@
+package dev.weft.fiber;
+
+import dev.weft.fiber.spi.FiberProvider;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A fiber: a task with its own heap-allocated stack, run by a {@link FiberScheduler} on a small
+ * set of carrier threads. A fiber that waits ({@link #park()}, {@link #sleep(Duration)},
+ * {@link #join()}, {@link #yield()}) suspends itself and frees its carrier for other fibers.
+ *
+ * <pre>{@code
+ * Fiber<Integer> f = Fiber.start(() -> compute());
+ * int result = f.get();                       // waits, then returns the result or throws
+ * Fiber<?> g = Fiber.builder().name("worker").scheduler(Schedulers.fifo(2)).start(task);
+ * }</pre>
+ *
+ * <h2>What code in a fiber must not do across a suspension point</h2>
+ * A fiber may resume on a different carrier thread from the one it suspended on. The JIT may
+ * treat {@link Thread#currentThread()} as constant inside a compiled method, so after a
+ * suspension the same frame can still see the <em>previous</em> carrier. Therefore, between a
+ * call to a fiber operation that may suspend and the end of the method, user code must not rely
+ * on the identity of {@code Thread.currentThread()} or on anything keyed by it: carrier
+ * {@code ThreadLocal}s, the owner of a {@code ReentrantLock} or another owner-tracking lock, thread
+ * ids. Code that cannot avoid it should run with {@link Builder#carrierAffinity(boolean)
+ * carrier affinity}, or on a JDK virtual thread. {@link #current()} is always correct.
+ *
+ * <p>Blocking calls that Weft does not own ({@code Thread.sleep}, {@code java.util.concurrent}
+ * locks, blocking I/O, entering a monitor held by a suspended fiber) block the carrier thread
+ * rather than the fiber; Weft's schedulers notice a carrier blocked that way and add a
+ * compensating carrier, so such code is slow but does not deadlock the scheduler.
+ *
+ * <h2>Cancellation and interruption</h2>
+ * {@link #interrupt()} sets the fiber's interrupt status and wakes it if parked, like
+ * {@link Thread#interrupt()}: {@link #sleep(Duration)} and {@link #join()} then throw
+ * {@link InterruptedException}. {@link #cancel()} is stronger: every suspension point of a
+ * cancelled fiber throws {@link FiberCancelledException}, so the fiber unwinds and runs its
+ * {@code finally} blocks; its {@link #get()} throws {@link CancellationException}.
+ *
+ * @param <V> the type of the fiber's result ({@link Void} for a {@link Runnable})
+ */
+public interface Fiber<V> {
+
+    /**
+     * The life cycle of a fiber, as observed from outside. Snapshots only: the state may change
+     * as soon as it is returned.
+     */
+    enum State {
+        /** Created by {@link Builder#unstarted(Callable)} and not yet {@linkplain #start() started}. */
+        NEW,
+        /** Waiting in its scheduler's queue to be run (also after a {@link #yield()}). */
+        RUNNABLE,
+        /** Mounted on a carrier thread and running. */
+        RUNNING,
+        /** Suspended in park, sleep, join or another waiting operation. */
+        PARKED,
+        /** Parked but unable to unmount (a native frame or critical section on its stack): its carrier is blocked. */
+        PINNED,
+        /** Finished: returned a result, threw, or was cancelled. */
+        TERMINATED
+    }
+
+    /** Handler for an exception that ends a fiber. Called on the fiber's carrier before joiners wake. */
+    @FunctionalInterface
+    interface UncaughtExceptionHandler {
+        void uncaughtException(Fiber<?> fiber, Throwable error);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Creating fibers
+
+    /** Starts a fiber that runs {@code task} on the {@linkplain Schedulers#defaultScheduler() default scheduler}. */
+    static <V> Fiber<V> start(Callable<V> task) {
+        return builder().start(task);
+    }
+
+    /** Starts a fiber that runs {@code task} on the {@linkplain Schedulers#defaultScheduler() default scheduler}. */
+    static Fiber<Void> start(Runnable task) {
+        return builder().start(task);
+    }
+
+    /** A builder for a fiber with a name, scheduler, uncaught-exception handler or carrier affinity. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Operations on the current fiber
+
+    /** The fiber that is running the caller, or {@code null} when the caller is not in a fiber. */
+    static Fiber<?> current() {
+        return FiberProvider.get().currentFiber();
+    }
+
+    /**
+     * Suspends the current fiber and puts it at the back of its scheduler's queue, so that other
+     * runnable fibers run first. Outside a fiber, calls {@link Thread#yield()}.
+     *
+     * @throws FiberCancelledException if the current fiber has been cancelled
+     */
+    static void yield() {
+        FiberProvider.get().yieldCurrent();
+    }
+
+    /**
+     * Suspends the current fiber for at least {@code duration}. Outside a fiber, sleeps the thread.
+     *
+     * @throws InterruptedException if the fiber (or thread) is interrupted while sleeping; the
+     *         interrupt status is cleared
+     * @throws FiberCancelledException if the current fiber has been cancelled
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    static void sleep(Duration duration) throws InterruptedException {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("sleep duration must not be negative: " + duration);
+        }
+        FiberProvider.get().sleepCurrent(saturatedNanos(duration));
+    }
+
+    /**
+     * Parks the current fiber until its permit is available, as {@link java.util.concurrent.locks.LockSupport#park()}
+     * does for threads: returns at once if {@link #unpark()} was called since the last park
+     * (consuming the permit), otherwise suspends until unparked or interrupted. May also return
+     * spuriously, so call it in a loop that re-checks its condition. Outside a fiber, parks the thread.
+     *
+     * @throws FiberCancelledException if the current fiber has been cancelled
+     */
+    static void park() {
+        FiberProvider.get().parkCurrent(0L);
+    }
+
+    /**
+     * As {@link #park()}, but returns after at most {@code nanos} nanoseconds. Returns at once
+     * when {@code nanos <= 0}, like {@link java.util.concurrent.locks.LockSupport#parkNanos(long)}.
+     */
+    static void parkNanos(long nanos) {
+        if (nanos > 0) {
+            FiberProvider.get().parkCurrent(nanos);
+        }
+    }
+
+    /** Tests and clears the interrupt status of the current fiber (or thread, outside a fiber). */
+    static boolean interrupted() {
+        return FiberProvider.get().interruptedCurrent();
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Operations on a fiber
+
+    /** A number unique to this fiber within the JVM, in order of creation. */
+    long id();
+
+    /** The fiber's name: the one given to {@link Builder#name(String)}, or {@code "fiber-<id>"}. */
+    String name();
+
+    /** The scheduler that runs this fiber. */
+    FiberScheduler scheduler();
+
+    /** A snapshot of this fiber's state. */
+    State state();
+
+    /**
+     * Starts a fiber created by {@link Builder#unstarted(Callable)}.
+     *
+     * @return this fiber
+     * @throws IllegalStateException if the fiber was already started
+     * @throws java.util.concurrent.RejectedExecutionException if its scheduler is shut down
+     */
+    Fiber<V> start();
+
+    /**
+     * Waits until this fiber has terminated. In a fiber, suspends the caller; outside one,
+     * blocks the thread.
+     *
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if a fiber joins itself, or the fiber was never started
+     */
+    void join() throws InterruptedException;
+
+    /**
+     * Waits at most {@code timeout} for this fiber to terminate.
+     *
+     * @return {@code true} if it terminated, {@code false} if the time ran out first
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    boolean join(Duration timeout) throws InterruptedException;
+
+    /**
+     * Waits for this fiber to terminate and returns its result.
+     *
+     * @return the value returned by the fiber's task ({@code null} for a {@link Runnable})
+     * @throws ExecutionException if the task threw; the cause is what it threw
+     * @throws CancellationException if the fiber was cancelled
+     * @throws InterruptedException if the caller is interrupted while waiting
+     */
+    V get() throws ExecutionException, InterruptedException;
+
+    /**
+     * As {@link #get()}, waiting at most {@code timeout}.
+     *
+     * @throws TimeoutException if the fiber has not terminated when the time runs out
+     */
+    V get(Duration timeout) throws ExecutionException, InterruptedException, TimeoutException;
+
+    /** Whether this fiber has terminated, for whatever reason. */
+    default boolean isDone() {
+        return state() == State.TERMINATED;
+    }
+
+    /**
+     * Cancels this fiber. A fiber that has not begun running never runs its task; a running or
+     * suspended fiber is woken and its next suspension point throws {@link FiberCancelledException},
+     * so its {@code finally} blocks run. A fiber that never suspends again runs to completion
+     * but still reports itself cancelled.
+     *
+     * @return {@code true} if this call cancelled the fiber, {@code false} if it had already
+     *         terminated or been cancelled
+     */
+    boolean cancel();
+
+    /** Whether {@link #cancel()} succeeded on this fiber. */
+    boolean isCancelled();
+
+    /** Sets this fiber's interrupt status and wakes it if it is parked, sleeping or joining. */
+    void interrupt();
+
+    /** This fiber's interrupt status, unchanged. */
+    boolean isInterrupted();
+
+    /**
+     * Makes the permit available to this fiber: if it is parked it resumes; otherwise its next
+     * {@link #park()} returns at once. Permits do not accumulate. May be called from anywhere.
+     */
+    void unpark();
+
+    // ----------------------------------------------------------------------------------------
+
+    /** Converts a duration to nanoseconds, saturating at {@link Long#MAX_VALUE}. */
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Configures and starts fibers. A builder may start any number of fibers; each gets the
+     * configuration at the time it is started.
+     */
+    final class Builder {
+        private String name;
+        private FiberScheduler scheduler;
+        private UncaughtExceptionHandler handler;
+        private boolean affinity;
+
+        private Builder() {
+        }
+
+        /** The fiber's name, for diagnostics. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The scheduler to run on; by default {@link Schedulers#defaultScheduler()}. */
+        public Builder scheduler(FiberScheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Called with the exception that ends the fiber, in addition to it reaching {@link #get()}. */
+        public Builder uncaughtExceptionHandler(UncaughtExceptionHandler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * With {@code true}, the fiber always resumes on the carrier thread it first ran on, so
+         * that code which keeps {@link Thread#currentThread()} (or carrier {@code ThreadLocal}s,
+         * or lock owners) across a suspension point sees the right thread. Costs the scheduler
+         * its freedom to balance that fiber; see {@code docs/benchmarks.md} for what it costs.
+         *
+         * @throws UnsupportedOperationException at start, if the scheduler does not
+         *         {@linkplain FiberScheduler#supportsAffinity() support affinity}
+         */
+        public Builder carrierAffinity(boolean affinity) {
+            this.affinity = affinity;
+            return this;
+        }
+
+        /** Creates and starts a fiber that runs {@code task}. */
+        public <V> Fiber<V> start(Callable<V> task) {
+            return unstarted(task).start();
+        }
+
+        /** Creates and starts a fiber that runs {@code task}. */
+        public Fiber<Void> start(Runnable task) {
+            return unstarted(task).start();
+        }
+
+        /** Creates a fiber that runs {@code task} once {@link Fiber#start()} is called. */
+        public <V> Fiber<V> unstarted(Callable<V> task) {
+            Objects.requireNonNull(task, "task");
+            return FiberProvider.get().newFiber(task, name, scheduler, handler, affinity);
+        }
+
+        /** Creates a fiber that runs {@code task} once {@link Fiber#start()} is called. */
+        public Fiber<Void> unstarted(Runnable task) {
+            Objects.requireNonNull(task, "task");
+            return unstarted(() -> {
+                task.run();
+                return null;
+            });
+        }
+    }
+}

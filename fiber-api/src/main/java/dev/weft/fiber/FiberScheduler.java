@@ -1,0 +1,107 @@
+package dev.weft.fiber;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The scheduler SPI: runs fibers (and plain tasks) on carrier threads.
+ *
+ * <p>A fiber hands its scheduler a {@link Runnable} each time it becomes runnable; running it
+ * mounts the fiber on the calling thread until the fiber next suspends or ends. A scheduler
+ * is therefore an {@link Executor} with a life cycle: anything that runs each submitted task
+ * exactly once, on some thread, is a correct scheduler. The same scheduler can drive JDK virtual
+ * threads or ordinary tasks, since it only ever sees {@code Runnable}s.
+ *
+ * <p>Weft's own schedulers come from {@link Schedulers}. To write a third, implement this
+ * interface; {@link #execute(Runnable, int)} and {@link #currentCarrier()} are needed only for
+ * {@linkplain Fiber.Builder#carrierAffinity(boolean) carrier affinity}.
+ *
+ * <p>Contract for implementations: {@code execute} may be called from any thread, including
+ * from inside a task the scheduler is running; it must not run the task on the caller's stack;
+ * a task accepted before {@link #shutdown()} must still run; after {@code shutdown()},
+ * {@code execute} of a <em>new</em> fiber throws {@link RejectedExecutionException}, while
+ * fibers that already run keep being scheduled until they end.
+ */
+public interface FiberScheduler extends Executor, AutoCloseable {
+
+    /**
+     * Runs {@code task} once, soon, on one of this scheduler's carriers.
+     *
+     * @throws RejectedExecutionException if the scheduler no longer accepts work
+     * @throws NullPointerException if {@code task} is null
+     */
+    @Override
+    void execute(Runnable task);
+
+    /** Whether {@link #execute(Runnable, int)} keeps a task on the requested carrier. */
+    default boolean supportsAffinity() {
+        return false;
+    }
+
+    /**
+     * Runs {@code task} on the carrier numbered {@code carrier} (as returned by
+     * {@link #currentCarrier()}), never on another one.
+     *
+     * @throws UnsupportedOperationException if this scheduler does not support affinity
+     */
+    default void execute(Runnable task, int carrier) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support carrier affinity");
+    }
+
+    /** The number of the calling carrier thread of this scheduler, or {@code -1} if the caller is not one. */
+    default int currentCarrier() {
+        return -1;
+    }
+
+    /**
+     * Stops accepting new fibers. Fibers already started run to completion, carriers end
+     * once there is no work left. Does not wait; see {@link #awaitTermination(Duration)}.
+     */
+    void shutdown();
+
+    /** Stops accepting new fibers and cancels every fiber still running on this scheduler. */
+    void shutdownNow();
+
+    /** Whether {@link #shutdown()} or {@link #shutdownNow()} has been called. */
+    boolean isShutdown();
+
+    /** Whether the scheduler is shut down and all of its carrier threads have ended. */
+    boolean isTerminated();
+
+    /**
+     * Waits until every carrier thread has ended after a shutdown.
+     *
+     * @return {@code true} if terminated, {@code false} on time-out
+     */
+    boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+    /** A snapshot of the scheduler's counters. */
+    SchedulerStats stats();
+
+    /**
+     * Shuts the scheduler down and waits for its fibers to finish and its carriers to end, like
+     * {@link java.util.concurrent.ExecutorService#close()}. If interrupted while waiting, calls
+     * {@link #shutdownNow()} and keeps waiting, then restores the interrupt status.
+     */
+    @Override
+    default void close() {
+        shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (awaitTermination(Duration.ofDays(1))) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
