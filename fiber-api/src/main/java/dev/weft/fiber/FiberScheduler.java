@@ -14,42 +14,76 @@ import java.util.concurrent.RejectedExecutionException;
  * threads or ordinary tasks, since it only ever sees {@code Runnable}s.
  *
  * <p>Weft's own schedulers come from {@link Schedulers}. To write a third, implement this
- * interface; {@link #execute(Runnable, int)} and {@link #currentCarrier()} are needed only for
- * {@linkplain Fiber.Builder#carrierAffinity(boolean) carrier affinity}.
+ * interface; only {@link #execute(Runnable)} and the life-cycle methods are required.
+ * {@link #resume(Runnable)} and {@link #resumeYielded(Runnable)} let a scheduler tell wake-ups
+ * from new work, {@link #resumeOn(Runnable, int, boolean)} and {@link #currentCarrier()} are
+ * needed only for {@linkplain Fiber.Builder#carrierAffinity(boolean) carrier affinity}.
  *
  * <p>Contract for implementations: {@code execute} may be called from any thread, including
  * from inside a task the scheduler is running; it must not run the task on the caller's stack;
  * a task accepted before {@link #shutdown()} must still run; after {@code shutdown()},
- * {@code execute} of a <em>new</em> fiber throws {@link RejectedExecutionException}, while
- * fibers that already run keep being scheduled until they end.
+ * {@code execute} throws {@link RejectedExecutionException}, while {@code resume} keeps
+ * scheduling the fibers that already run until they end.
  */
 public interface FiberScheduler extends Executor, AutoCloseable {
 
     /**
-     * Runs {@code task} once, soon, on one of this scheduler's carriers.
+     * Accepts new work: a plain task, or the first run of a fiber. Runs {@code task} once,
+     * soon, on one of this scheduler's carriers.
      *
-     * @throws RejectedExecutionException if the scheduler no longer accepts work
+     * @throws RejectedExecutionException if the scheduler has been shut down
      * @throws NullPointerException if {@code task} is null
      */
     @Override
     void execute(Runnable task);
 
-    /** Whether {@link #execute(Runnable, int)} keeps a task on the requested carrier. */
+    /**
+     * Schedules a fiber that was started through {@link #execute(Runnable)} and has become
+     * runnable again (it was unparked). Must not reject while the fiber is alive, even after
+     * {@link #shutdown()}: a shut-down scheduler still runs the fibers it accepted. A scheduler
+     * may run such a fiber ahead of older work, for locality.
+     */
+    default void resume(Runnable fiber) {
+        execute(fiber);
+    }
+
+    /**
+     * As {@link #resume(Runnable)}, for a fiber that gave up its carrier voluntarily
+     * ({@link Fiber#yield()}): the scheduler should run other waiting work first.
+     */
+    default void resumeYielded(Runnable fiber) {
+        resume(fiber);
+    }
+
+    /**
+     * Called once when a fiber started through {@link #execute(Runnable)} has terminated, on
+     * the carrier that ran its last step. A scheduler that waits for its fibers at shutdown
+     * counts them down here.
+     */
+    default void fiberTerminated(Runnable fiber) {
+    }
+
+    /** Whether {@link #resumeOn(Runnable, int)} keeps a fiber on the requested carrier. */
     default boolean supportsAffinity() {
         return false;
     }
 
     /**
-     * Runs {@code task} on the carrier numbered {@code carrier} (as returned by
-     * {@link #currentCarrier()}), never on another one.
+     * As {@link #resume(Runnable)} (or {@link #resumeYielded(Runnable)} when {@code yielded}),
+     * but runs the fiber on the carrier numbered {@code carrier}, as returned by
+     * {@link #currentCarrier()}, and never on another one.
      *
      * @throws UnsupportedOperationException if this scheduler does not support affinity
      */
-    default void execute(Runnable task, int carrier) {
+    default void resumeOn(Runnable fiber, int carrier, boolean yielded) {
         throw new UnsupportedOperationException(getClass().getName() + " does not support carrier affinity");
     }
 
-    /** The number of the calling carrier thread of this scheduler, or {@code -1} if the caller is not one. */
+    /**
+     * The number of the calling carrier thread of this scheduler, or {@code -1} if the caller
+     * is not one. Called by a carrier from outside any fiber (right before it runs one), so a
+     * {@code Thread.currentThread()} lookup is safe here.
+     */
     default int currentCarrier() {
         return -1;
     }

@@ -31,7 +31,8 @@ final class ProviderLoader {
                 return provider;
             }
         } catch (ServiceConfigurationError e) {
-            throw new IllegalStateException("Weft: the fiber implementation failed to load: " + e.getMessage(), e);
+            Throwable reason = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("Weft: the fiber implementation failed to load: " + reason.getMessage(), e);
         }
         throw new IllegalStateException("Weft: no fiber implementation on the class path. "
                 + "Add the dependency dev.weft:fiber-impl (same version as dev.weft:fiber-api).");

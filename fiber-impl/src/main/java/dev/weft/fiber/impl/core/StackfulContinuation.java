@@ -73,7 +73,7 @@ public abstract class StackfulContinuation extends Continuation {
 
     /** Whether {@link #enter()} has returned or thrown. */
     public final boolean isFinished() {
-        return isDone();
+        return super.isDone();
     }
 
     /**

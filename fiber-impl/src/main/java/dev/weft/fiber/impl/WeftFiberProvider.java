@@ -1,0 +1,105 @@
+package dev.weft.fiber.impl;
+
+import dev.weft.fiber.Fiber;
+import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.impl.core.FiberImpl;
+import dev.weft.fiber.impl.sched.FifoScheduler;
+import dev.weft.fiber.impl.sched.WorkStealingScheduler;
+import dev.weft.fiber.spi.FiberProvider;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The implementation of {@code fiber-api}, found by {@link java.util.ServiceLoader}.
+ *
+ * <p>Its constructor checks, before any class that extends the JDK's internal continuation is
+ * loaded, that the JVM exports {@code jdk.internal.vm} to Weft; without that flag, loading
+ * those classes would fail with a bare {@code IllegalAccessError}.
+ */
+public final class WeftFiberProvider implements FiberProvider {
+
+    /** The flag, as a user types it on a {@code java} command line. */
+    public static final String REQUIRED_FLAG = "--add-exports java.base/jdk.internal.vm=ALL-UNNAMED";
+
+    public WeftFiberProvider() {
+        Module base = Object.class.getModule();
+        if (!base.isExported("jdk.internal.vm", WeftFiberProvider.class.getModule())) {
+            throw new IllegalStateException("Weft needs access to jdk.internal.vm, which this JVM does not export. "
+                    + "Start the JVM with:  " + REQUIRED_FLAG
+                    + "  (Maven Surefire/exec: add it to argLine or the java arguments; an executable JAR: "
+                    + "manifest attribute 'Add-Exports: java.base/jdk.internal.vm'). See Weft's README.");
+        }
+    }
+
+    /** The default scheduler, created on first use. */
+    private static final class DefaultScheduler {
+        static final FiberScheduler INSTANCE =
+                new WorkStealingScheduler(Runtime.getRuntime().availableProcessors(), 256, false);
+    }
+
+    @Override
+    public <V> Fiber<V> newFiber(Callable<V> task, String name, FiberScheduler scheduler,
+                                 Fiber.UncaughtExceptionHandler handler, boolean carrierAffinity) {
+        return new FiberImpl<>(task, name, scheduler != null ? scheduler : DefaultScheduler.INSTANCE,
+                handler, carrierAffinity);
+    }
+
+    @Override
+    public Fiber<?> currentFiber() {
+        return FiberImpl.current();
+    }
+
+    @Override
+    public void yieldCurrent() {
+        FiberImpl<?> f = FiberImpl.current();
+        if (f == null) {
+            Thread.yield();
+        } else {
+            f.yield0();
+        }
+    }
+
+    @Override
+    public void sleepCurrent(long nanos) throws InterruptedException {
+        FiberImpl<?> f = FiberImpl.current();
+        if (f == null) {
+            Thread.sleep(java.time.Duration.ofNanos(nanos));
+        } else {
+            f.sleep0(nanos);
+        }
+    }
+
+    @Override
+    public void parkCurrent(long nanos) {
+        FiberImpl<?> f = FiberImpl.current();
+        if (f != null) {
+            f.park0(nanos);
+        } else if (nanos > 0) {
+            LockSupport.parkNanos(nanos);
+        } else {
+            LockSupport.park();
+        }
+    }
+
+    @Override
+    public boolean interruptedCurrent() {
+        FiberImpl<?> f = FiberImpl.current();
+        return f == null ? Thread.interrupted() : f.clearInterrupt();
+    }
+
+    @Override
+    public FiberScheduler workStealing(int parallelism) {
+        return new WorkStealingScheduler(parallelism);
+    }
+
+    @Override
+    public FiberScheduler fifo(int parallelism) {
+        return new FifoScheduler(parallelism);
+    }
+
+    @Override
+    public FiberScheduler defaultScheduler() {
+        return DefaultScheduler.INSTANCE;
+    }
+}

@@ -1,0 +1,663 @@
+package dev.weft.fiber.impl.core;
+
+import dev.weft.fiber.Fiber;
+import dev.weft.fiber.FiberCancelledException;
+import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.impl.timer.DeadlineTimer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fiber: a {@link StackfulContinuation} (its stack) plus a state, a park permit and a scheduler.
+ *
+ * <h2>Implementation overview</h2>
+ * The fiber is its own scheduler task: {@link #run()} mounts it on the calling carrier and runs
+ * it until it suspends or ends, then decides, still on the carrier, what happens next
+ * ({@link #afterRun}). Everything that waits (join, sleep, timed park, and the primitives built
+ * on them elsewhere) reduces to {@link #park0(long)} and {@link #unpark()}.
+ *
+ * <p><b>State transitions.</b> {@code state} is written by the fiber's carrier while the fiber
+ * is mounted, and CASed by other threads only to move it out of {@code PARKED}:
+ * <pre>
+ *   NEW       -> STARTED     start() (CAS, so a second start fails)
+ *   STARTED   -> RUNNING     run(): first mount
+ *   RUNNABLE  -> RUNNING     run(): resume after a yield
+ *   UNPARKED  -> RUNNING     run(): resume after a park (consumes the permit)
+ *   RUNNING   -> YIELDING    Fiber.yield(), then the continuation yields
+ *   YIELDING  -> RUNNABLE    afterRun(): resubmitted behind other work
+ *   YIELDING  -> RUNNING     the yield was pinned: the fiber just carries on
+ *   RUNNING   -> PARKING     park0(), then the continuation yields
+ *   PARKING   -> PARKED      afterRun(), then re-reads the permit
+ *   PARKED    -> UNPARKED    unpark() or afterRun() (CAS: exactly one of them resubmits)
+ *   PARKING   -> PINNED      the yield was pinned: the fiber parks its carrier thread instead
+ *   PINNED    -> RUNNING     the carrier thread wakes and sees the permit
+ *   RUNNING   -> TERMINATED  the body returned or threw (afterRun())
+ *   NEW       -> TERMINATED  started after cancel(), or rejected by the scheduler
+ * </pre>
+ * <b>Invariant:</b> a fiber is in at most one scheduler queue at a time, and only a transition
+ * into {@code STARTED}, {@code RUNNABLE} or {@code UNPARKED} puts it there; so {@code run()}
+ * never races with itself.
+ *
+ * <p><b>Park and unpark (no lost wake-up).</b> The permit is a volatile boolean. The parking
+ * side writes {@code state = PARKED} (volatile) and then reads {@code permit}; the unparking
+ * side sets {@code permit} (volatile RMW) and then reads {@code state}. Volatile accesses are
+ * sequentially consistent, so at least one side sees the other's write, and the CAS
+ * {@code PARKED -> UNPARKED} lets exactly one of them resubmit the fiber. The same handshake
+ * with {@code PINNED} decides who unparks the blocked carrier thread.
+ *
+ * <p><b>Cancellation and interruption</b> set a volatile flag and then {@link #unpark()}; the
+ * woken fiber sees the flag when {@code park0} returns. Every suspension point checks the
+ * cancel flag, so a cancelled fiber unwinds with {@link FiberCancelledException}.
+ *
+ * <p><b>Carrier identity.</b> Code here that runs on the fiber's own stack never keeps the
+ * carrier thread across a suspension: {@link #carrier} is written by {@link #run()} on the
+ * carrier's own stack, and the fiber finds itself with {@link #current()}, which survives
+ * migration (see {@link StackfulContinuation}).
+ *
+ * <p>Memory: a parked fiber is this object (the fields below) plus the continuation's stack
+ * chunk; the task is dropped once it has run and waiters are dropped at termination.
+ */
+public final class FiberImpl<V> implements Fiber<V>, Runnable {
+
+    /** The scope every fiber's continuation runs in; a generator inside a fiber uses its own. */
+    static final StackfulContinuation.Scope SCOPE = new StackfulContinuation.Scope("weft-fiber");
+
+    /**
+     * The fiber's stack. A separate object because {@code Continuation.run()} is final, and the
+     * scheduler needs this fiber's own {@link #run()} (mount plus bookkeeping) as its task.
+     */
+    private static final class Body extends StackfulContinuation {
+        final FiberImpl<?> fiber;
+
+        Body(FiberImpl<?> fiber) {
+            super(SCOPE);
+            this.fiber = fiber;
+        }
+
+        @Override
+        protected void enter() {
+            fiber.enter();
+        }
+    }
+
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int RUNNABLE = 2;
+    private static final int RUNNING = 3;
+    private static final int YIELDING = 4;
+    private static final int PARKING = 5;
+    private static final int PARKED = 6;
+    private static final int UNPARKED = 7;
+    private static final int PINNED = 8;
+    private static final int TERMINATED = 9;
+
+    private static final VarHandle STATE;
+    private static final VarHandle PERMIT;
+    private static final VarHandle CANCELLED;
+    private static final VarHandle WAITERS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(FiberImpl.class, "state", int.class);
+            PERMIT = l.findVarHandle(FiberImpl.class, "permit", boolean.class);
+            CANCELLED = l.findVarHandle(FiberImpl.class, "cancelled", boolean.class);
+            WAITERS = l.findVarHandle(FiberImpl.class, "waiters", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** Marks {@link #waiters} once the fiber has terminated: no waiter may be added after it. */
+    private static final Object NO_MORE_WAITERS = new Object();
+
+    private final Body body;
+    private final long id;
+    private final String name;
+    private final FiberScheduler scheduler;
+    private final UncaughtExceptionHandler handler;
+    private final boolean affinity;
+
+    /** The carrier this fiber is pinned to with affinity; -1 until its first mount. Written by the carrier only. */
+    private int homeCarrier = -1;
+
+    /** The user's task until it has run, then null so that a parked fiber does not retain it. */
+    private Callable<V> task;
+
+    /** See the transition table. */
+    private volatile int state;
+    private volatile boolean permit;
+    private volatile boolean cancelled;
+    private volatile boolean interrupted;
+
+    /** The thread running this fiber, set by {@link #run()} on the carrier's own stack; read by unpark of a pinned fiber. */
+    private volatile Thread carrier;
+
+    /** Bumped by every timed park; a timer whose number no longer matches has nothing to wake. */
+    private int timedParkSeq;
+
+    /** The body's result, or a {@link Failure}; written before {@code state = TERMINATED} (release via the volatile write). */
+    private Object outcome;
+
+    /** Stack of {@link Waiter}s, or {@link #NO_MORE_WAITERS} after termination. */
+    private volatile Object waiters;
+
+    public FiberImpl(Callable<V> task, String name, FiberScheduler scheduler,
+                     UncaughtExceptionHandler handler, boolean affinity) {
+        this.body = new Body(this);
+        this.task = Objects.requireNonNull(task, "task");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.handler = handler;
+        this.id = IDS.incrementAndGet();
+        this.name = name;
+        if (affinity && !scheduler.supportsAffinity()) {
+            throw new UnsupportedOperationException("carrier affinity requested, but scheduler " + scheduler
+                    + " does not support it (FiberScheduler.supportsAffinity() is false)");
+        }
+        this.affinity = affinity;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Lookup of the current fiber
+
+    /** The fiber running the caller, or null; correct across migration. */
+    public static FiberImpl<?> current() {
+        StackfulContinuation c = StackfulContinuation.current(SCOPE);
+        return c == null ? null : ((Body) c).fiber;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Life cycle: start, run, terminate
+
+    @Override
+    public Fiber<V> start() {
+        if (!STATE.compareAndSet(this, NEW, STARTED)) {
+            throw new IllegalStateException(this + " was already started");
+        }
+        if (cancelled) {
+            terminate(new Failure(new FiberCancelledException(this + " was cancelled before it started")));
+            return this;
+        }
+        try {
+            scheduler.execute(this);
+        } catch (RuntimeException | Error e) {
+            terminate(new Failure(e));
+            throw e;
+        }
+        return this;
+    }
+
+    /**
+     * Mounts this fiber on the calling carrier and runs it until it suspends or ends. Called only
+     * by the scheduler, for a fiber in STARTED, RUNNABLE or UNPARKED, from outside any fiber.
+     */
+    @Override
+    public void run() {
+        int s = state;
+        if (s != STARTED && s != RUNNABLE && s != UNPARKED) {
+            throw new IllegalStateException(this + " was run by its scheduler in state " + stateName(s)
+                    + "; a scheduler must run each submitted fiber exactly once");
+        }
+        carrier = Thread.currentThread();
+        if (s == UNPARKED) {
+            permit = false; // this mount is the wake-up the permit asked for
+        } else if (s == STARTED && affinity) {
+            homeCarrier = scheduler.currentCarrier();
+        }
+        state = RUNNING;
+        body.resume();
+        carrier = null;
+        afterRun();
+    }
+
+    /** Runs on the carrier after the continuation returned: the fiber yielded, parked or ended. */
+    private void afterRun() {
+        int s = state;
+        if (s == YIELDING) {
+            state = RUNNABLE;
+            submit(true);
+        } else if (s == PARKING) {
+            state = PARKED;
+            if (permit && STATE.compareAndSet(this, PARKED, UNPARKED)) {
+                submit(false);
+            }
+        } else if (body.isFinished()) {
+            // enter() has stored the outcome; publish it with the state
+            terminate(outcome);
+        } else {
+            throw new IllegalStateException(this + " returned to its carrier in state " + stateName(s));
+        }
+    }
+
+    /** The body, on the fiber's own stack. */
+    private void enter() {
+        Callable<V> t = task;
+        task = null;
+        Object result;
+        if (cancelled) {
+            result = new Failure(new FiberCancelledException(this + " was cancelled before it ran"));
+        } else {
+            try {
+                result = t.call();
+            } catch (Throwable e) {
+                result = new Failure(e);
+            }
+        }
+        outcome = result;
+    }
+
+    private void terminate(Object result) {
+        outcome = result;
+        state = TERMINATED;
+        if (result instanceof Failure f && !(cancelled || f.error instanceof FiberCancelledException)) {
+            reportUncaught(f.error);
+        }
+        Object w = WAITERS.getAndSet(this, NO_MORE_WAITERS);
+        for (Waiter n = w instanceof Waiter first ? first : null; n != null; n = n.next) {
+            n.wake();
+        }
+        scheduler.fiberTerminated(this);
+    }
+
+    private void reportUncaught(Throwable error) {
+        if (handler == null) {
+            return; // the exception reaches join()/get(); nothing else is owed
+        }
+        try {
+            handler.uncaughtException(this, error);
+        } catch (Throwable handlerFailure) {
+            error.addSuppressed(handlerFailure);
+        }
+    }
+
+    private void submit(boolean yielded) {
+        if (affinity) {
+            scheduler.resumeOn(this, homeCarrier, yielded);
+        } else if (yielded) {
+            scheduler.resumeYielded(this);
+        } else {
+            scheduler.resume(this);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Suspension, called by the fiber itself while mounted
+
+    /** {@link Fiber#yield()} for this fiber, which must be the caller. */
+    public void yield0() {
+        checkCancelled();
+        state = YIELDING;
+        if (!StackfulContinuation.yield(SCOPE)) {
+            state = RUNNING; // pinned: a yield is only a hint, carry on
+        }
+        checkCancelled();
+    }
+
+    /**
+     * Parks this fiber, which must be the caller, until unparked, interrupted, cancelled or
+     * {@code nanos} have passed ({@code nanos == 0}: no time limit). Returns at once if the
+     * permit is available (consuming it) or the fiber is interrupted.
+     *
+     * @throws FiberCancelledException if the fiber is cancelled (checked before and after parking)
+     */
+    public void park0(long nanos) {
+        checkCancelled();
+        if ((permit && PERMIT.compareAndSet(this, true, false)) || interrupted) {
+            return;
+        }
+        if (nanos > 0) {
+            int seq = ++timedParkSeq;
+            DeadlineTimer.shared().schedule(System.nanoTime() + nanos, this, seq);
+        }
+        state = PARKING;
+        if (!StackfulContinuation.yield(SCOPE)) {
+            parkPinned(nanos);
+        }
+        checkCancelled();
+    }
+
+    /** Called by the timer thread when the timed park numbered {@code seq} has run out. */
+    public void parkTimedOut(int seq) {
+        if (seq == timedParkSeq) { // racy read: at worst a late timer leaves a permit, a legal spurious wake-up
+            unpark();
+        }
+    }
+
+    /**
+     * The fiber could not unmount (a native frame or critical section on its stack): block the
+     * carrier thread instead. Counted, logged once per call site, and the scheduler's watchdog
+     * sees a carrier blocked outside a fiber and compensates.
+     */
+    private void parkPinned(long nanos) {
+        PinnedParks.record(this, scheduler, body.pinnedReason());
+        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        state = PINNED;
+        while (!permit && !interrupted && !cancelled) {
+            if (nanos > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                LockSupport.parkNanos(this, left);
+            } else {
+                LockSupport.park(this);
+            }
+        }
+        state = RUNNING;
+        permit = false;
+    }
+
+    private void checkCancelled() {
+        if (cancelled) {
+            throw new FiberCancelledException(this + " was cancelled");
+        }
+    }
+
+    /** {@link Fiber#sleep(Duration)} for this fiber, which must be the caller. */
+    public void sleep0(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (true) {
+            if (interrupted) {
+                interrupted = false;
+                throw new InterruptedException(this + " was interrupted while sleeping");
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            park0(left);
+        }
+    }
+
+    /** Tests and clears this fiber's interrupt status. */
+    public boolean clearInterrupt() {
+        boolean was = interrupted;
+        if (was) {
+            interrupted = false;
+        }
+        return was;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Operations from anywhere
+
+    @Override
+    public void unpark() {
+        if (!permit && !(boolean) PERMIT.getAndSet(this, true)) {
+            int s = state;
+            if (s == PARKED) {
+                if (STATE.compareAndSet(this, PARKED, UNPARKED)) {
+                    submit(false);
+                }
+            } else if (s == PINNED) {
+                Thread c = carrier;
+                if (c != null) {
+                    LockSupport.unpark(c);
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean cancel() {
+        if (state == TERMINATED || !CANCELLED.compareAndSet(this, false, true)) {
+            return false;
+        }
+        wakeForSignal();
+        return true;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void interrupt() {
+        interrupted = true;
+        wakeForSignal();
+    }
+
+    /**
+     * Wakes the fiber so that it sees a cancel or interrupt. Unlike {@link #unpark()}, also
+     * unparks a pinned carrier when the permit was already set (the pinned loop re-checks the
+     * flags, not only the permit).
+     */
+    private void wakeForSignal() {
+        unpark();
+        if (state == PINNED) {
+            Thread c = carrier;
+            if (c != null) {
+                LockSupport.unpark(c);
+            }
+        }
+    }
+
+    @Override
+    public boolean isInterrupted() {
+        return interrupted;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Join and result
+
+    @Override
+    public void join() throws InterruptedException {
+        awaitTermination(0L);
+    }
+
+    @Override
+    public boolean join(Duration timeout) throws InterruptedException {
+        return awaitTermination(timeoutNanos(timeout));
+    }
+
+    @Override
+    public V get() throws ExecutionException, InterruptedException {
+        awaitTermination(0L);
+        return report();
+    }
+
+    @Override
+    public V get(Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
+        if (!awaitTermination(timeoutNanos(timeout))) {
+            throw new TimeoutException(this + " did not terminate within " + timeout);
+        }
+        return report();
+    }
+
+    private static long timeoutNanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        try {
+            return Math.max(1L, timeout.toNanos());
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private V report() throws ExecutionException {
+        Object o = outcome; // ordered after the volatile read of state == TERMINATED
+        if (cancelled) {
+            CancellationException c = new CancellationException(this + " was cancelled");
+            if (o instanceof Failure f) {
+                c.initCause(f.error);
+            }
+            throw c;
+        }
+        if (o instanceof Failure f) {
+            throw new ExecutionException(f.error);
+        }
+        return (V) o;
+    }
+
+    /**
+     * Waits for termination; {@code nanos == 0} means no time limit.
+     *
+     * @return whether the fiber terminated
+     */
+    private boolean awaitTermination(long nanos) throws InterruptedException {
+        if (state == TERMINATED) {
+            return true;
+        }
+        int s = state;
+        if (s == NEW) {
+            throw new IllegalStateException(this + " was never started; call start() before join()");
+        }
+        FiberImpl<?> me = current();
+        if (me == this) {
+            throw new IllegalStateException(this + " cannot join itself");
+        }
+        Waiter node = me != null ? new FiberWaiter(me) : new ThreadWaiter(Thread.currentThread());
+        if (!push(node)) {
+            return true;
+        }
+        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        while (state != TERMINATED) {
+            long left = 0L;
+            if (nanos > 0) {
+                left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+            }
+            if (me != null) {
+                me.park0(left);
+                if (me.clearInterrupt()) {
+                    throw new InterruptedException(me + " was interrupted while joining " + this);
+                }
+            } else {
+                if (nanos > 0) {
+                    LockSupport.parkNanos(this, left);
+                } else {
+                    LockSupport.park(this);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException(Thread.currentThread() + " was interrupted while joining " + this);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Pushes a waiter; false if the fiber has already terminated. */
+    private boolean push(Waiter node) {
+        while (true) {
+            Object head = waiters;
+            if (head == NO_MORE_WAITERS) {
+                return false;
+            }
+            node.next = (Waiter) head;
+            if (WAITERS.compareAndSet(this, head, node)) {
+                return true;
+            }
+        }
+    }
+
+    private abstract static sealed class Waiter permits FiberWaiter, ThreadWaiter {
+        Waiter next;
+
+        abstract void wake();
+    }
+
+    private static final class FiberWaiter extends Waiter {
+        private final FiberImpl<?> fiber;
+
+        FiberWaiter(FiberImpl<?> fiber) {
+            this.fiber = fiber;
+        }
+
+        @Override
+        void wake() {
+            fiber.unpark();
+        }
+    }
+
+    private static final class ThreadWaiter extends Waiter {
+        private final Thread thread;
+
+        ThreadWaiter(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        void wake() {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** An exceptional outcome, so that a task may return a Throwable as its value. */
+    private record Failure(Throwable error) {
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Queries
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name != null ? name : "fiber-" + id;
+    }
+
+    @Override
+    public FiberScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public State state() {
+        return switch (state) {
+            case NEW -> State.NEW;
+            case STARTED, RUNNABLE, UNPARKED -> State.RUNNABLE;
+            case RUNNING, YIELDING, PARKING -> State.RUNNING;
+            case PARKED -> State.PARKED;
+            case PINNED -> State.PINNED;
+            default -> State.TERMINATED;
+        };
+    }
+
+    @Override
+    public boolean isDone() {
+        return state == TERMINATED;
+    }
+
+    private static String stateName(int s) {
+        return switch (s) {
+            case NEW -> "NEW";
+            case STARTED -> "STARTED";
+            case RUNNABLE -> "RUNNABLE";
+            case RUNNING -> "RUNNING";
+            case YIELDING -> "YIELDING";
+            case PARKING -> "PARKING";
+            case PARKED -> "PARKED";
+            case UNPARKED -> "UNPARKED";
+            case PINNED -> "PINNED";
+            case TERMINATED -> "TERMINATED";
+            default -> "state " + s;
+        };
+    }
+
+    /** For example {@code Fiber[#12,worker,PARKED]}. */
+    @Override
+    public String toString() {
+        return "Fiber[#" + id + "," + name() + "," + state() + "]";
+    }
+}

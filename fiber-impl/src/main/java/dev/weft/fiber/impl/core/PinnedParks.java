@@ -1,0 +1,60 @@
+package dev.weft.fiber.impl.core;
+
+import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.impl.sched.CarrierPool;
+
+import java.lang.System.Logger.Level;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Records parks that could not unmount their fiber and blocked the carrier instead: a counter
+ * (global and per scheduler) and a warning with the fiber's stack, logged at most once per call
+ * site (the first frame outside the park machinery), through {@link System.Logger} under the name
+ * {@code dev.weft.fiber.pinning}.
+ */
+public final class PinnedParks {
+    private static final System.Logger LOG = System.getLogger("dev.weft.fiber.pinning");
+    private static final int MAX_SITES = 1024;
+    private static final LongAdder TOTAL = new LongAdder();
+    private static final Set<String> LOGGED_SITES = ConcurrentHashMap.newKeySet();
+
+    private PinnedParks() {
+    }
+
+    /** Pinned parks in this JVM since it started, on every scheduler. */
+    public static long total() {
+        return TOTAL.sum();
+    }
+
+    static void record(FiberImpl<?> fiber, FiberScheduler scheduler, String reason) {
+        TOTAL.increment();
+        if (scheduler instanceof CarrierPool pool) {
+            pool.countPinnedPark();
+        }
+        StackTraceElement[] stack = new Throwable().getStackTrace();
+        String site = callSite(stack);
+        if (LOGGED_SITES.size() < MAX_SITES && LOGGED_SITES.add(site)) {
+            StringBuilder sb = new StringBuilder()
+                    .append(fiber).append(" could not unmount (").append(reason)
+                    .append(") and blocked its carrier thread while parked at ").append(site)
+                    .append("; further pinned parks at this site are counted, not logged. Stack:");
+            for (StackTraceElement e : stack) {
+                sb.append("\n\tat ").append(e);
+            }
+            LOG.log(Level.WARNING, sb.toString());
+        }
+    }
+
+    private static String callSite(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (!c.startsWith("dev.weft.fiber.impl.core.") && !c.equals("dev.weft.fiber.Fiber")
+                    && !c.startsWith("dev.weft.fiber.impl.WeftFiberProvider")) {
+                return e.toString();
+            }
+        }
+        return stack.length > 0 ? stack[stack.length - 1].toString() : "unknown";
+    }
+}

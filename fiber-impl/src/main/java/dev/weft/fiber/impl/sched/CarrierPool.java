@@ -1,0 +1,653 @@
+package dev.weft.fiber.impl.sched;
+
+import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.SchedulerStats;
+import dev.weft.fiber.impl.core.CurrentThread;
+import dev.weft.fiber.impl.core.FiberImpl;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What Weft's schedulers share: carrier threads, how idle carriers wait and are woken, the
+ * watchdog that compensates for carriers blocked outside Weft, shutdown, and counters. A
+ * subclass supplies the queues ({@link #findWork}, {@link #hasVisibleWork}, {@link #dispatch}).
+ *
+ * <h2>Implementation overview</h2>
+ * <b>Carriers</b> are daemon platform threads, {@code parallelism} of them started at creation,
+ * each with a slot in {@link #carriers}. A carrier loops: find a task and run it; when there is
+ * none, <em>spin</em> for a short while ({@link #SPIN_NANOS}, re-scanning the queues), then
+ * <em>park</em>. Waking a parked core costs about 30 us on the virtual machines Weft is developed
+ * on, so the spin covers the common short gap between a fiber parking and another waking it.
+ *
+ * <p><b>Waking idle carriers (no lost wake-up).</b> Work sources call {@link #signalWork()},
+ * which wakes one parked carrier when some are parked and none is spinning (a spinning carrier
+ * will find the work; when it does and it was the last spinner, it signals again, so
+ * parallelism ramps up one carrier at a time, as in Go's scheduler). A parking carrier publishes
+ * {@code parkState = PARKED} and increments {@link #idle} (volatile), then re-checks every queue
+ * it could take from; a submitter makes its task visible with a volatile write, then reads
+ * {@code idle} and {@code spinning}. Volatile accesses are sequentially consistent, so either the
+ * carrier's re-check sees the task or the submitter sees the parked carrier. The waker CASes the
+ * carrier's {@code parkState} from PARKED to ACTIVE, so exactly one party (the waker, or the
+ * carrier that found work on its re-check) decrements {@code idle}. A push to a carrier's own
+ * local queue skips the full fence: the owner itself will run that task.
+ *
+ * <p><b>Blocked carriers and compensation.</b> A carrier can block outside Weft: in
+ * {@code Thread.sleep}, a {@code java.util.concurrent} lock, blocking I/O, a monitor held by a
+ * suspended fiber, or a pinned park. Like Go's sysmon, a watchdog thread looks at every carrier
+ * each {@link #WATCH_INTERVAL_NANOS}; a carrier that has been in the same task for
+ * {@link #STUCK_TICKS} looks and whose thread is {@code BLOCKED}, {@code WAITING} or
+ * {@code TIMED_WAITING} is marked blocked, and if fewer than {@code parallelism} carriers are
+ * unblocked, a compensating carrier is started (at most {@link #maxCompensating}). A carrier
+ * clears its own mark when its task returns. A compensating carrier retires when, on going idle,
+ * the unblocked carriers number more than {@code parallelism}, or after {@link #KEEP_ALIVE_NANOS}
+ * idle. A CPU-bound fiber that never suspends is not compensated (there is no preemption). The
+ * watchdog parks while every carrier is parked, so an idle scheduler burns no CPU; the waker of
+ * a carrier unparks it.
+ *
+ * <p><b>Shutdown.</b> {@link #live} counts accepted work: plain tasks until they return, fibers
+ * until {@link #fiberTerminated}. After {@code shutdown()}, {@code execute} rejects, {@code resume}
+ * still schedules, and when {@code live} reaches zero the carriers are told to stop and exit.
+ * {@code shutdownNow()} also cancels every live fiber (they unwind through {@code finally}).
+ */
+public abstract class CarrierPool implements FiberScheduler {
+
+    /** How long an idle carrier keeps scanning before it parks. */
+    static final long SPIN_NANOS = Long.getLong("weft.carrier.spinNanos", 20_000L);
+    /** How often the watchdog looks at the carriers. */
+    static final long WATCH_INTERVAL_NANOS = 1_000_000L;
+    /** Looks in the same task, blocked, before a carrier counts as blocked (about 2 ms). */
+    static final int STUCK_TICKS = 2;
+    /** How long an idle compensating carrier waits for work before it retires. */
+    static final long KEEP_ALIVE_NANOS = 1_000_000_000L;
+
+    private static final int RUNNING = 0;
+    private static final int SHUTDOWN = 1;
+    private static final int STOP = 2;
+
+    private static final AtomicInteger POOL_IDS = new AtomicInteger();
+
+    final String name;
+    final int parallelism;
+    final int maxCompensating;
+    private final boolean closable;
+
+    /** Slots 0..parallelism-1 are core carriers; compensating carriers take free slots above. */
+    final Carrier[] carriers;
+
+    final AtomicInteger idle = new AtomicInteger();
+    final AtomicInteger spinning = new AtomicInteger();
+    private final AtomicInteger alive = new AtomicInteger();
+    private final AtomicInteger compensating = new AtomicInteger();
+    private final AtomicInteger blocked = new AtomicInteger();
+    private final AtomicLong compensationsTotal = new AtomicLong();
+    private final LongAdder pinnedParks = new LongAdder();
+
+    private final AtomicLong live = new AtomicLong();
+    /** Live fibers, for shutdownNow; null for a scheduler that cannot be shut down. */
+    private final Set<FiberImpl<?>> liveFibers;
+    private volatile int runState = RUNNING;
+    /** Set once shut down and nothing is live: carriers exit. */
+    volatile boolean stopping;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private final Thread watchdog;
+    private volatile boolean watchdogParked;
+
+    /**
+     * @param kind            a word for thread names ({@code work-stealing}, {@code fifo})
+     * @param parallelism     carriers that run work when none is blocked
+     * @param maxCompensating extra carriers that may be started while carriers are blocked
+     * @param closable        false for the default scheduler, which refuses shutdown
+     */
+    protected CarrierPool(String kind, int parallelism, int maxCompensating, boolean closable) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
+        }
+        if (maxCompensating < 0) {
+            throw new IllegalArgumentException("maxCompensating must not be negative: " + maxCompensating);
+        }
+        this.name = kind + "-" + POOL_IDS.incrementAndGet();
+        this.parallelism = parallelism;
+        this.maxCompensating = maxCompensating;
+        this.closable = closable;
+        this.carriers = new Carrier[parallelism + maxCompensating];
+        this.liveFibers = closable ? ConcurrentHashMap.newKeySet() : null;
+        this.watchdog = Thread.ofPlatform().name("weft-" + name + "-watchdog").daemon(true).unstarted(this::watch);
+    }
+
+    /** Starts the core carriers and the watchdog; called once by the subclass constructor, last. */
+    protected final void start() {
+        for (int i = 0; i < parallelism; i++) {
+            startCarrier(i, false);
+        }
+        watchdog.start();
+    }
+
+    /** Creates the carrier for slot {@code index} (not started). */
+    protected abstract Carrier newCarrier(int index, boolean compensating);
+
+    /** The next task for carrier {@code c}, or null. Called only by {@code c}. */
+    protected abstract Runnable findWork(Carrier c);
+
+    /** Whether any queue {@code c} takes from is non-empty; the re-check before parking. Called only by {@code c}. */
+    protected abstract boolean hasVisibleWork(Carrier c);
+
+    /**
+     * Puts a task on a queue. {@code self} is the calling carrier of this pool, or null.
+     * {@code kind} is {@link #NEW_TASK}, {@link #WAKE} or {@link #YIELD}.
+     */
+    protected abstract void dispatch(Runnable task, Carrier self, int kind);
+
+    /** Puts a fiber on carrier {@code target}'s own queue (affinity). */
+    protected abstract void dispatchTo(Runnable task, Carrier target);
+
+    protected static final int NEW_TASK = 0;
+    protected static final int WAKE = 1;
+    protected static final int YIELD = 2;
+
+    // ----------------------------------------------------------------------------------------
+    // FiberScheduler
+
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (runState != RUNNING) {
+            throw new RejectedExecutionException(this + " is shut down and accepts no new work");
+        }
+        live.incrementAndGet();
+        if (liveFibers != null && task instanceof FiberImpl<?> f) {
+            liveFibers.add(f);
+        }
+        dispatch(task, currentCarrierOrNull(), NEW_TASK);
+    }
+
+    @Override
+    public void resume(Runnable fiber) {
+        dispatch(Objects.requireNonNull(fiber, "fiber"), currentCarrierOrNull(), WAKE);
+    }
+
+    @Override
+    public void resumeYielded(Runnable fiber) {
+        dispatch(Objects.requireNonNull(fiber, "fiber"), currentCarrierOrNull(), YIELD);
+    }
+
+    @Override
+    public boolean supportsAffinity() {
+        return true;
+    }
+
+    @Override
+    public void resumeOn(Runnable fiber, int carrier, boolean yielded) {
+        Objects.requireNonNull(fiber, "fiber");
+        Carrier target = carrier >= 0 && carrier < parallelism ? carriers[carrier] : null;
+        if (target == null) {
+            // first mounted on a compensating carrier, which may retire: keep it on a core one
+            target = carriers[Math.floorMod(fiber.hashCode(), parallelism)];
+        }
+        dispatchTo(fiber, target);
+        if (target.parkState == Carrier.PARKED && target.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
+            idle.decrementAndGet();
+            LockSupport.unpark(target);
+            wakeWatchdog();
+        }
+    }
+
+    @Override
+    public int currentCarrier() {
+        Thread t = Thread.currentThread(); // called by a carrier outside any fiber: safe
+        return t instanceof Carrier c && c.pool == this && !c.compensating ? c.index : -1;
+    }
+
+    @Override
+    public void fiberTerminated(Runnable fiber) {
+        if (liveFibers != null) {
+            liveFibers.remove(fiber);
+        }
+        taskEnded();
+    }
+
+    private void taskEnded() {
+        if (live.decrementAndGet() == 0 && runState != RUNNING) {
+            stopCarriers();
+        }
+    }
+
+    /** The calling thread if it is a carrier of this pool, looked up safely from inside a fiber. */
+    final Carrier currentCarrierOrNull() {
+        return CurrentThread.get() instanceof Carrier c && c.pool == this ? c : null;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Idle carriers
+
+    /** Wakes a parked carrier if there is one and no carrier is spinning. Any thread. */
+    final void signalWork() {
+        if (idle.get() > 0 && spinning.get() == 0) {
+            wakeOne();
+        }
+    }
+
+    private void wakeOne() {
+        Carrier[] cs = carriers;
+        // ThreadLocalRandom may read a stale carrier's seed inside a migrated fiber; any start will do
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(cs.length);
+        for (int i = 0; i < cs.length; i++) {
+            Carrier c = cs[(start + i) % cs.length];
+            if (c != null && c.parkState == Carrier.PARKED && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
+                idle.decrementAndGet();
+                LockSupport.unpark(c);
+                wakeWatchdog();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Called by carrier {@code c} when it found no work: spins, then parks.
+     *
+     * @return a task, or null if {@code c} should exit (shutdown, or a compensating carrier retiring)
+     */
+    final Runnable awaitWork(Carrier c) {
+        while (true) {
+            spinning.incrementAndGet();
+            Runnable t = null;
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            do {
+                t = findWork(c);
+                if (t != null || stopping) {
+                    break;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() - spinUntil < 0);
+            if (spinning.decrementAndGet() == 0 && t != null) {
+                signalWork(); // we were the last spinner: there may be more work than we took
+            }
+            if (t != null) {
+                return t;
+            }
+            if (stopping) {
+                return null;
+            }
+            if (c.compensating && unblockedCarriers() > parallelism) {
+                return null; // the carrier it stood in for is back
+            }
+            c.parkState = Carrier.PARKED;
+            idle.incrementAndGet();
+            if (hasVisibleWork(c) || stopping) {
+                if (c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
+                    idle.decrementAndGet();
+                    wakeWatchdog(); // it may have parked while it counted this carrier as idle
+                }
+                continue;
+            }
+            long parkedAt = System.nanoTime();
+            while (c.parkState == Carrier.PARKED && !stopping) {
+                if (c.compensating) {
+                    LockSupport.parkNanos(this, KEEP_ALIVE_NANOS);
+                    if (System.nanoTime() - parkedAt >= KEEP_ALIVE_NANOS
+                            && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
+                        idle.decrementAndGet();
+                        return null;
+                    }
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            if (c.parkState == Carrier.PARKED && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
+                idle.decrementAndGet(); // left because of stopping
+            }
+        }
+    }
+
+    private int unblockedCarriers() {
+        return alive.get() - blocked.get();
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Carrier life cycle
+
+    private boolean startCarrier(int index, boolean compensatingCarrier) {
+        Carrier c = newCarrier(index, compensatingCarrier);
+        carriers[index] = c;
+        alive.incrementAndGet();
+        if (compensatingCarrier) {
+            compensating.incrementAndGet();
+            compensationsTotal.incrementAndGet();
+        }
+        c.start();
+        return true;
+    }
+
+    /** Called by carrier {@code c} as it runs each task. */
+    final void runTask(Carrier c, Runnable task) {
+        c.beginTask();
+        try {
+            task.run();
+        } catch (Throwable e) {
+            Thread.UncaughtExceptionHandler h = c.getUncaughtExceptionHandler();
+            h.uncaughtException(c, e);
+        } finally {
+            c.endTask();
+            if (c.blockedMark) {
+                c.blockedMark = false;
+                blocked.decrementAndGet();
+            }
+            if (!(task instanceof FiberImpl<?>)) {
+                taskEnded();
+            }
+        }
+    }
+
+    /** Called by carrier {@code c} as it exits. */
+    final void carrierExited(Carrier c) {
+        carriers[c.index] = null;
+        if (c.compensating) {
+            compensating.decrementAndGet();
+        }
+        if (c.blockedMark) {
+            blocked.decrementAndGet();
+        }
+        if (alive.decrementAndGet() == 0 && stopping) {
+            terminated.countDown();
+            LockSupport.unpark(watchdog);
+        }
+    }
+
+    private void stopCarriers() {
+        stopping = true;
+        for (Carrier c : carriers) {
+            if (c != null) {
+                LockSupport.unpark(c);
+            }
+        }
+        LockSupport.unpark(watchdog);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Watchdog
+
+    private void wakeWatchdog() {
+        if (watchdogParked) {
+            watchdogParked = false;
+            LockSupport.unpark(watchdog);
+        }
+    }
+
+    private void watch() {
+        while (!stopping || alive.get() > 0) {
+            boolean anyActive = false;
+            for (int i = 0; i < carriers.length; i++) {
+                Carrier c = carriers[i];
+                if (c == null) {
+                    continue;
+                }
+                if (c.parkState != Carrier.PARKED) {
+                    anyActive = true;
+                }
+                inspect(c);
+            }
+            if (!anyActive && !stopping) {
+                watchdogParked = true;
+                if (idle.get() >= alive.get()) {
+                    LockSupport.park(this);
+                }
+                watchdogParked = false;
+            } else {
+                LockSupport.parkNanos(this, WATCH_INTERVAL_NANOS);
+            }
+        }
+    }
+
+    private void inspect(Carrier c) {
+        long seq = c.taskSeqOpaque();
+        if ((seq & 1) == 0 || c.blockedMark) {
+            c.stuckTicks = 0;
+            return;
+        }
+        if (seq != c.seenSeq) {
+            c.seenSeq = seq;
+            c.stuckTicks = 0;
+            return;
+        }
+        if (++c.stuckTicks < STUCK_TICKS) {
+            return;
+        }
+        Thread.State st = c.getState();
+        if (st != Thread.State.BLOCKED && st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) {
+            return; // running: busy, not blocked
+        }
+        c.blockedMark = true;
+        blocked.incrementAndGet();
+        if (unblockedCarriers() < parallelism && !stopping) {
+            int slot = freeSlot();
+            if (slot >= 0) {
+                startCarrier(slot, true);
+            }
+        }
+    }
+
+    private int freeSlot() {
+        for (int i = parallelism; i < carriers.length; i++) {
+            if (carriers[i] == null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Shutdown and stats
+
+    /** Counts a park that blocked a carrier because its fiber could not unmount. */
+    public final void countPinnedPark() {
+        pinnedParks.increment();
+    }
+
+    private void checkClosable() {
+        if (!closable) {
+            throw new UnsupportedOperationException("the default scheduler cannot be shut down");
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        checkClosable();
+        synchronized (this) {
+            if (runState == RUNNING) {
+                runState = SHUTDOWN;
+            }
+        }
+        if (live.get() == 0) {
+            stopCarriers();
+        }
+    }
+
+    @Override
+    public void shutdownNow() {
+        checkClosable();
+        synchronized (this) {
+            runState = STOP;
+        }
+        for (FiberImpl<?> f : liveFibers) {
+            f.cancel();
+        }
+        if (live.get() == 0) {
+            stopCarriers();
+        }
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return runState != RUNNING;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (currentCarrierOrNull() != null) {
+            throw new IllegalStateException("a carrier of " + this + " cannot wait for its own termination");
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException overflow) {
+            nanos = Long.MAX_VALUE;
+        }
+        return terminated.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public SchedulerStats stats() {
+        long run = 0;
+        long steals = 0;
+        for (Carrier c : carriers) {
+            if (c != null) {
+                run += c.tasksRun();
+                steals += c.stealsOpaque();
+            }
+        }
+        return new SchedulerStats(name, alive.get(), parallelism, compensating.get(),
+                compensationsTotal.get(), run + retiredTasksRun.get(), steals + retiredSteals.get(),
+                queuedEstimate(), pinnedParks.sum());
+    }
+
+    private final AtomicLong retiredTasksRun = new AtomicLong();
+    private final AtomicLong retiredSteals = new AtomicLong();
+
+    /** Tasks waiting in this pool's queues, an estimate. */
+    protected abstract long queuedEstimate();
+
+    @Override
+    public String toString() {
+        String s = isTerminated() ? "terminated" : isShutdown() ? "shutting down" : "running";
+        return getClass().getSimpleName() + "[" + name + ", parallelism=" + parallelism
+                + ", carriers=" + alive.get() + ", " + s + "]";
+    }
+
+    // ----------------------------------------------------------------------------------------
+
+    /**
+     * A carrier thread. Fields without {@code volatile} are written only by the carrier itself
+     * (counters read racily by {@link #stats()}), or only by the watchdog (its bookkeeping).
+     */
+    protected static class Carrier extends Thread {
+        static final int ACTIVE = 0;
+        static final int PARKED = 1;
+        private static final VarHandle PARK_STATE;
+
+        static {
+            try {
+                PARK_STATE = MethodHandles.lookup().findVarHandle(Carrier.class, "parkState", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private static final VarHandle TASK_SEQ;
+        private static final VarHandle STEALS;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                TASK_SEQ = l.findVarHandle(Carrier.class, "taskSeq", long.class);
+                STEALS = l.findVarHandle(Carrier.class, "steals", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final CarrierPool pool;
+        final int index;
+        final boolean compensating;
+
+        volatile int parkState = ACTIVE;
+        /**
+         * Incremented as each task begins and as it ends, so odd means "in a task" and
+         * {@code taskSeq / 2} is the number of tasks run. Written only by this carrier, with
+         * opaque stores: the watchdog needs to see it eventually, not at once, and a volatile
+         * store would put a full fence on every task.
+         */
+        private long taskSeq;
+        /** Written only by this carrier (opaque). */
+        private long steals;
+        /** Set by the watchdog, cleared by the carrier after its task (under the blocked count). */
+        volatile boolean blockedMark;
+
+        // watchdog-only
+        long seenSeq;
+        int stuckTicks;
+
+        protected Carrier(CarrierPool pool, int index, boolean compensating) {
+            super(null, null, "weft-" + pool.name + "-carrier-" + index, 0, false);
+            this.pool = pool;
+            this.index = index;
+            this.compensating = compensating;
+            setDaemon(true);
+        }
+
+        final void beginTask() {
+            TASK_SEQ.setOpaque(this, taskSeq + 1);
+        }
+
+        final void endTask() {
+            TASK_SEQ.setOpaque(this, taskSeq + 1);
+        }
+
+        final long taskSeqOpaque() {
+            return (long) TASK_SEQ.getOpaque(this);
+        }
+
+        final long tasksRun() {
+            return taskSeqOpaque() >>> 1;
+        }
+
+        final void countSteal() {
+            STEALS.setOpaque(this, steals + 1);
+        }
+
+        final long stealsOpaque() {
+            return (long) STEALS.getOpaque(this);
+        }
+
+        final boolean casParkState(int expect, int update) {
+            return PARK_STATE.compareAndSet(this, expect, update);
+        }
+
+        @Override
+        public final void run() {
+            try {
+                while (true) {
+                    Runnable t = pool.findWork(this);
+                    if (t == null) {
+                        t = pool.awaitWork(this);
+                        if (t == null) {
+                            break;
+                        }
+                    }
+                    pool.runTask(this, t);
+                }
+            } finally {
+                pool.retiredTasksRun.addAndGet(tasksRun());
+                pool.retiredSteals.addAndGet(steals);
+                pool.carrierExited(this);
+            }
+        }
+    }
+}

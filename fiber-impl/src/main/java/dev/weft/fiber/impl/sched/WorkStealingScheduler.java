@@ -1,0 +1,270 @@
+package dev.weft.fiber.impl.sched;
+
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A work-stealing scheduler: per-carrier run queues, a LIFO slot, a global injection queue, and
+ * steal-half.
+ *
+ * <h2>Implementation overview</h2>
+ * Each carrier owns a bounded {@link WorkQueue} (FIFO for its owner, stealable by others) and a
+ * one-task <em>LIFO slot</em>. Work from a carrier stays on it: a fiber woken by the running fiber
+ * goes into the LIFO slot (its previous occupant moves to the queue's tail), so a producer and
+ * its consumer hand off on one carrier with warm caches; a yielding fiber goes to the tail, behind
+ * everything waiting. Work from outside (a thread that is not one of this scheduler's carriers)
+ * goes to the global <em>injection queue</em>.
+ *
+ * <p>A carrier looks for work in this order: every {@link #GLOBAL_POLL_INTERVAL}th time the
+ * injection queue first; its affinity inbox; its LIFO slot (at most {@link #MAX_LIFO_STREAK}
+ * times in a row, so two fibers waking each other cannot starve the queue); its queue; the
+ * injection queue; then it steals half of a randomly chosen victim's queue.
+ *
+ * <p><b>Why poll the injection queue every 61 tasks.</b> Without a periodic poll, a carrier
+ * whose local work regenerates itself (ping-pong, yield loops) would never look at the injection
+ * queue, starving submissions from outside; polling it first on every task would put a contended
+ * shared queue on the owner's path. Every 61st task bounds the wait of an injected task to 61
+ * local tasks per carrier while adding, amortised, well under a nanosecond per task (one
+ * emptiness check of the injection queue). 61 is prime, like Go's choice of the same number, so
+ * the poll does not fall into step with periodic workloads of common sizes.
+ *
+ * <p><b>The injection queue</b> is a JCTools MPSC unbounded queue (atomic flavour). JCTools
+ * offers no unbounded MPMC queue without {@code sun.misc.Unsafe}, and the consumer side is rare
+ * and batched, so carriers take turns as its single consumer under a try-lock
+ * ({@link #injectionLock}): the winner takes one task and moves up to half its queue's capacity
+ * (or a fair share) into its own queue; a loser goes on to steal instead of waiting. Outside
+ * submitters offer and then {@link #signalWork() signal}; the CAS inside the offer and the
+ * volatile reads in {@code signalWork} form the no-lost-wake-up handshake described in
+ * {@link CarrierPool}. Work a carrier keeps for itself does not signal (its owner will run it):
+ * a task that lands in the LIFO slot, or a yielding fiber; only a task displaced into the
+ * stealable queue does.
+ *
+ * <p><b>The LIFO slot and blocked carriers.</b> The owner writes its slot with
+ * {@code getAndSet}, not a plain store: a carrier that blocks outside Weft (see
+ * {@link CarrierPool}) would otherwise strand the task in its slot, so thieves may take the slot
+ * of a carrier the watchdog has marked blocked. An uncontended {@code getAndSet} costs a few
+ * nanoseconds, and the owner skips it when the slot is empty (a plain read first).
+ *
+ * <p><b>Rejected:</b> one shared queue (that is {@link FifoScheduler}: every task crosses cores);
+ * a {@code ConcurrentLinkedQueue} per carrier (a node per offer); stealing one task at a time
+ * (many steals when a carrier has a burst).
+ */
+public final class WorkStealingScheduler extends CarrierPool {
+    static final int GLOBAL_POLL_INTERVAL = 61;
+    static final int MAX_LIFO_STREAK = 16;
+    static final int LOCAL_CAPACITY = 256;
+
+    private final MpscUnboundedAtomicArrayQueue<Runnable> injection = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final AtomicBoolean injectionLock = new AtomicBoolean();
+
+    /**
+     * @param parallelism     carriers
+     * @param maxCompensating extra carriers allowed while carriers are blocked outside Weft
+     * @param closable        false for the default scheduler
+     */
+    public WorkStealingScheduler(int parallelism, int maxCompensating, boolean closable) {
+        super("work-stealing", parallelism, maxCompensating, closable);
+        start();
+    }
+
+    /** A closable scheduler with up to 256 compensating carriers. */
+    public WorkStealingScheduler(int parallelism) {
+        this(parallelism, 256, true);
+    }
+
+    @Override
+    protected Carrier newCarrier(int index, boolean compensating) {
+        return new WsCarrier(this, index, compensating);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Putting work on queues
+
+    @Override
+    protected void dispatch(Runnable task, Carrier self, int kind) {
+        if (self == null) {
+            injection.offer(task);
+            signalWork();
+        } else if (kind == YIELD) {
+            // No signal: the yielding carrier runs it (or a spinning carrier steals it); waking a
+            // parked core on every yield would cost more than the yield itself.
+            pushLocal((WsCarrier) self, task);
+        } else {
+            WsCarrier me = (WsCarrier) self;
+            Runnable previous = me.swapLifo(task);
+            if (previous != null) {
+                pushLocal(me, previous);
+                signalWork(); // the queue now holds stealable work
+            }
+        }
+    }
+
+    @Override
+    protected void dispatchTo(Runnable task, Carrier target) {
+        ((WsCarrier) target).inbox.offer(task);
+    }
+
+    /** Pushes to the owner's queue; when full, moves half of it and the task to the injection queue. */
+    private void pushLocal(WsCarrier me, Runnable task) {
+        if (!me.queue.push(task)) {
+            for (int i = LOCAL_CAPACITY / 2; i > 0; i--) {
+                Runnable r = me.queue.pop();
+                if (r == null) {
+                    break;
+                }
+                injection.offer(r);
+            }
+            injection.offer(task);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Taking work
+
+    @Override
+    protected Runnable findWork(Carrier c) {
+        WsCarrier me = (WsCarrier) c;
+        Runnable t;
+        if (++me.tick % GLOBAL_POLL_INTERVAL == 0 && (t = pollInjection(me)) != null) {
+            return t;
+        }
+        if (!me.inbox.isEmpty() && (t = me.inbox.poll()) != null) {
+            return t;
+        }
+        if (me.lifoStreak < MAX_LIFO_STREAK && (t = me.takeLifo()) != null) {
+            me.lifoStreak++;
+            return t;
+        }
+        me.lifoStreak = 0;
+        if ((t = me.queue.pop()) != null) {
+            return t;
+        }
+        if ((t = me.takeLifo()) != null) { // the streak limit is reached and the queue is empty
+            return t;
+        }
+        if ((t = pollInjection(me)) != null) {
+            return t;
+        }
+        return steal(me);
+    }
+
+    private Runnable pollInjection(WsCarrier me) {
+        if (injection.isEmpty() || !injectionLock.compareAndSet(false, true)) {
+            return null;
+        }
+        try {
+            Runnable first = injection.poll();
+            if (first != null) {
+                int share = Math.min(LOCAL_CAPACITY / 2, injection.size() / parallelism + 1);
+                for (int i = 0; i < share; i++) {
+                    Runnable r = injection.poll();
+                    if (r == null || !me.queue.push(r)) {
+                        if (r != null) {
+                            injection.offer(r);
+                        }
+                        break;
+                    }
+                }
+                if (share > 1 && !me.queue.isEmpty()) {
+                    signalWork();
+                }
+            }
+            return first;
+        } finally {
+            injectionLock.set(false);
+        }
+    }
+
+    private Runnable steal(WsCarrier me) {
+        Carrier[] cs = carriers;
+        int n = cs.length;
+        int start = ThreadLocalRandom.current().nextInt(n); // called on the carrier's own stack
+        for (int i = 0; i < n; i++) {
+            if (cs[(start + i) % n] instanceof WsCarrier victim && victim != me) {
+                Runnable t = victim.queue.stealHalf(me.queue);
+                if (t == null && victim.blockedMark) {
+                    t = victim.stealLifo();
+                }
+                if (t != null) {
+                    me.countSteal();
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    protected boolean hasVisibleWork(Carrier c) {
+        if (!injection.isEmpty() || !((WsCarrier) c).inbox.isEmpty()) {
+            return true;
+        }
+        for (Carrier other : carriers) {
+            if (other instanceof WsCarrier w && (!w.queue.isEmpty() || (w.blockedMark && w.lifoVisible()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected long queuedEstimate() {
+        long n = injection.size();
+        for (Carrier c : carriers) {
+            if (c instanceof WsCarrier w) {
+                n += w.queue.size() + w.inbox.size() + (w.lifoVisible() ? 1 : 0);
+            }
+        }
+        return n;
+    }
+
+    /** A carrier with a local queue, a LIFO slot and an affinity inbox. */
+    static final class WsCarrier extends Carrier {
+        private static final VarHandle LIFO;
+
+        static {
+            try {
+                LIFO = MethodHandles.lookup().findVarHandle(WsCarrier.class, "lifo", Runnable.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final WorkQueue<Runnable> queue = new WorkQueue<>(LOCAL_CAPACITY);
+        /** Fibers with affinity to this carrier; any thread offers, only this carrier polls. */
+        final MpscUnboundedAtomicArrayQueue<Runnable> inbox = new MpscUnboundedAtomicArrayQueue<>(64);
+        /** Written by the owner with getAndSet; taken by thieves only while the owner is marked blocked. */
+        @SuppressWarnings("unused")
+        private volatile Runnable lifo;
+        // owner-only
+        int tick;
+        int lifoStreak;
+
+        WsCarrier(WorkStealingScheduler pool, int index, boolean compensating) {
+            super(pool, index, compensating);
+        }
+
+        /** Owner only. */
+        Runnable swapLifo(Runnable task) {
+            return (Runnable) LIFO.getAndSet(this, task);
+        }
+
+        /** Owner only: a plain read first, so that an empty slot costs no atomic. */
+        Runnable takeLifo() {
+            return LIFO.getOpaque(this) == null ? null : (Runnable) LIFO.getAndSet(this, (Runnable) null);
+        }
+
+        /** Thieves, while the owner is blocked. */
+        Runnable stealLifo() {
+            return LIFO.getAcquire(this) == null ? null : (Runnable) LIFO.getAndSet(this, (Runnable) null);
+        }
+
+        boolean lifoVisible() {
+            return LIFO.getAcquire(this) != null;
+        }
+    }
+}
