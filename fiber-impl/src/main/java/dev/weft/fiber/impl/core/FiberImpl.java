@@ -3,6 +3,7 @@ package dev.weft.fiber.impl.core;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberCancelledException;
 import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.impl.sched.CarrierPool;
 import dev.weft.fiber.impl.timer.DeadlineTimer;
 
 import java.lang.invoke.MethodHandles;
@@ -142,8 +143,12 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private volatile boolean cancelled;
     private volatile boolean interrupted;
 
-    /** The thread running this fiber, set by {@link #run()} on the carrier's own stack; read by unpark of a pinned fiber. */
-    private volatile Thread carrier;
+    /**
+     * The thread running this fiber, set by {@link #run()} on the carrier's own stack. Read by
+     * unpark of a pinned fiber only after it read {@code state == PINNED}, whose volatile write
+     * follows this plain write: so a plain field suffices.
+     */
+    private Thread carrier;
 
     /** Bumped by every timed park; a timer whose number no longer matches has nothing to wake. */
     private int timedParkSeq;
@@ -210,28 +215,31 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             throw new IllegalStateException(this + " was run by its scheduler in state " + stateName(s)
                     + "; a scheduler must run each submitted fiber exactly once");
         }
-        carrier = Thread.currentThread();
+        Thread self = Thread.currentThread(); // the carrier's own stack, not the fiber's: safe
+        carrier = self;
         if (s == UNPARKED) {
             permit = false; // this mount is the wake-up the permit asked for
         } else if (s == STARTED && affinity) {
             homeCarrier = scheduler.currentCarrier();
         }
-        state = RUNNING;
+        // Release, not volatile: no other thread acts on RUNNING (unpark acts on PARKED and
+        // PINNED only, which are written with volatile stores).
+        STATE.setRelease(this, RUNNING);
         body.resume();
         carrier = null;
-        afterRun();
+        afterRun(self);
     }
 
-    /** Runs on the carrier after the continuation returned: the fiber yielded, parked or ended. */
-    private void afterRun() {
+    /** Runs on carrier {@code self} after the continuation returned: the fiber yielded, parked or ended. */
+    private void afterRun(Thread self) {
         int s = state;
         if (s == YIELDING) {
-            state = RUNNABLE;
-            submit(true);
+            STATE.setRelease(this, RUNNABLE);
+            submitFromCarrier(self, true);
         } else if (s == PARKING) {
-            state = PARKED;
+            state = PARKED; // volatile: the parking half of the handshake with unpark()
             if (permit && STATE.compareAndSet(this, PARKED, UNPARKED)) {
-                submit(false);
+                submitFromCarrier(self, false);
             }
         } else if (body.isFinished()) {
             // enter() has stored the outcome; publish it with the state
@@ -282,6 +290,15 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         }
     }
 
+    /** As {@link #submit}, from the carrier's own stack, where the carrier is known without a lookup. */
+    private void submitFromCarrier(Thread self, boolean yielded) {
+        if (!affinity && scheduler instanceof CarrierPool pool) {
+            pool.resumeFromCarrier(this, self, yielded);
+        } else {
+            submit(yielded);
+        }
+    }
+
     private void submit(boolean yielded) {
         if (affinity) {
             scheduler.resumeOn(this, homeCarrier, yielded);
@@ -298,9 +315,9 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** {@link Fiber#yield()} for this fiber, which must be the caller. */
     public void yield0() {
         checkCancelled();
-        state = YIELDING;
+        STATE.setRelease(this, YIELDING);
         if (!StackfulContinuation.yield(SCOPE)) {
-            state = RUNNING; // pinned: a yield is only a hint, carry on
+            STATE.setRelease(this, RUNNING); // pinned: a yield is only a hint, carry on
         }
         checkCancelled();
     }
@@ -321,7 +338,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             int seq = ++timedParkSeq;
             DeadlineTimer.shared().schedule(System.nanoTime() + nanos, this, seq);
         }
-        state = PARKING;
+        STATE.setRelease(this, PARKING);
         if (!StackfulContinuation.yield(SCOPE)) {
             parkPinned(nanos);
         }

@@ -183,6 +183,15 @@ public abstract class CarrierPool implements FiberScheduler {
         dispatch(Objects.requireNonNull(fiber, "fiber"), currentCarrierOrNull(), YIELD);
     }
 
+    /**
+     * {@link #resume} or {@link #resumeYielded} called by a fiber's carrier from its own stack,
+     * right after the fiber unmounted, with {@code self} its {@code Thread.currentThread()}:
+     * saves the lookup {@link #currentCarrierOrNull()} needs inside a fiber.
+     */
+    public final void resumeFromCarrier(Runnable fiber, Thread self, boolean yielded) {
+        dispatch(fiber, self instanceof Carrier c && c.pool == this ? c : null, yielded ? YIELD : WAKE);
+    }
+
     @Override
     public boolean supportsAffinity() {
         return true;
