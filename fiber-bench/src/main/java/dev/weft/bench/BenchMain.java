@@ -1,0 +1,191 @@
+package dev.weft.bench;
+
+import dev.weft.bench.memory.MemoryBenchmarks;
+import dev.weft.bench.report.BenchResult;
+import dev.weft.bench.report.JmhJson;
+import dev.weft.bench.report.Report;
+import dev.weft.bench.report.RunInfo;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the benchmarks and writes the report: the README's main command ends here.
+ *
+ * <p>Steps: every JMH benchmark matching the include pattern (all by default), with
+ * {@code -prof gc}, results to {@code bench-data/<profile>.json}; the memory probes, to
+ * {@code bench-data/<profile>-memory.json}; the run description; then {@code benchmarks.md}
+ * and {@code plots/}. JMH's own log goes to {@code fiber-bench/target/bench-<profile>.log};
+ * the console gets one line per benchmark.
+ *
+ * <p>Options: {@code --profile quick|full}, {@code --docs DIR} (where the report goes),
+ * {@code --command TEXT} (printed in the report), {@code --include REGEX} (only matching JMH
+ * benchmarks; the results then go to {@code target/bench-partial/} so a partial run never
+ * overwrites the committed report), {@code --no-memory} (skip the memory probes),
+ * {@code --report-only} (rewrite the report from existing data).
+ */
+public final class BenchMain {
+
+    /**
+     * A benchmark profile: JMH's forks and iterations, and the memory probes' rounds.
+     *
+     * @param forks              JMH forks per benchmark
+     * @param warmupIterations   warm-up iterations per fork
+     * @param warmupTime         length of each warm-up iteration
+     * @param iterations         measured iterations per fork
+     * @param iterationTime      length of each measured iteration
+     * @param timeout            JMH's time limit for one iteration
+     * @param memoryRounds       rounds per retained-memory probe
+     * @param memoryTimeoutSecs  time limit for one memory probe JVM
+     */
+    record Profile(int forks, int warmupIterations, TimeValue warmupTime, int iterations, TimeValue iterationTime,
+                   TimeValue timeout, int memoryRounds, long memoryTimeoutSecs) {
+
+        static Profile named(String name) {
+            return switch (name) {
+                case "quick" -> new Profile(1, 2, TimeValue.milliseconds(400), 3, TimeValue.milliseconds(500),
+                        TimeValue.seconds(60), 2, 90);
+                case "full" -> new Profile(3, 5, TimeValue.seconds(1), 5, TimeValue.seconds(2),
+                        TimeValue.minutes(5), 5, 300);
+                default -> throw new IllegalArgumentException("unknown profile '" + name + "' (expected quick or full)");
+            };
+        }
+    }
+
+    private BenchMain() {
+    }
+
+    /** Runs the benchmarks; see the class comment for the options. */
+    public static void main(String[] args) throws IOException, RunnerException, InterruptedException {
+        String profileName = "quick";
+        Path docs = Path.of("docs");
+        String command = "java dev.weft.bench.BenchMain";
+        String include = null;
+        boolean memory = true;
+        boolean reportOnly = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--profile" -> profileName = value(args, ++i, "--profile");
+                case "--docs" -> docs = Path.of(value(args, ++i, "--docs"));
+                case "--command" -> command = value(args, ++i, "--command");
+                case "--include" -> include = value(args, ++i, "--include");
+                case "--no-memory" -> memory = false;
+                case "--report-only" -> reportOnly = true;
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; expected --profile, "
+                        + "--docs, --command, --include, --no-memory or --report-only");
+            }
+        }
+        Profile profile = Profile.named(profileName);
+        if (include != null) {
+            docs = Path.of("target", "bench-partial");
+            command = command + " (partial: --include " + include + ")";
+        }
+        Report report = new Report(docs.toAbsolutePath().normalize(), profileName);
+        if (reportOnly) {
+            report.write();
+            System.out.println("Report written to " + report.markdown());
+            return;
+        }
+        Files.createDirectories(report.jmhJson().getParent());
+        RunInfo info = RunInfo.capture(profileName, command, now());
+        info.write(report.runJson());
+        System.out.printf(Locale.ROOT, "Weft benchmarks, profile %s, %d cores, load average %.2f%n", profileName,
+                info.cores(), info.loadBefore());
+        if (info.loadBefore() > 1.5) {
+            System.out.println("Note: the machine is busy (load above 1.5); numbers will be noisy.");
+        }
+
+        List<String> failures = new ArrayList<>(runJmh(profileName, profile, include, report.jmhJson()));
+        if (memory && include == null) {
+            System.out.println("Memory probes (each in its own JVM):");
+            MemoryBenchmarks probes = new MemoryBenchmarks(profile.memoryRounds(), profile.memoryTimeoutSecs(),
+                    System.out::println);
+            List<BenchResult> rows = probes.run();
+            JmhJson.write(report.memoryJson(), rows);
+            failures.addAll(probes.failures());
+        } else {
+            Files.deleteIfExists(report.memoryJson());
+        }
+        info.finished(now(), failures).write(report.runJson());
+        report.write();
+        System.out.println("Report written to " + report.markdown() + ", plots in " + report.plotDir());
+        if (!failures.isEmpty()) {
+            System.out.println("Failed: " + failures);
+        }
+    }
+
+    private static List<String> runJmh(String profileName, Profile profile, String include, Path json)
+            throws IOException, RunnerException {
+        String pattern = include == null ? "dev\\.weft\\.bench\\..*" : include;
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(pattern)
+                .forks(profile.forks())
+                .warmupIterations(profile.warmupIterations())
+                .warmupTime(profile.warmupTime())
+                .measurementIterations(profile.iterations())
+                .measurementTime(profile.iterationTime())
+                .timeout(profile.timeout())
+                .addProfiler(GCProfiler.class)
+                .resultFormat(ResultFormatType.JSON)
+                .result(json.toString());
+        Path log = Path.of("target", "bench-" + profileName + ".log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        try (PrintStream logStream = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
+            OutputFormat jmhLog = OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL);
+            int total = expectedRuns(pattern, jmhLog);
+            System.out.println("JMH: " + total + " benchmark runs; JMH's log: " + log);
+            ProgressFormat progress = new ProgressFormat(System.out, jmhLog, total);
+            new Runner(options.build(), progress).run();
+            return progress.failures();
+        }
+    }
+
+    /** Benchmark methods matching {@code pattern}, times their parameter combinations. */
+    private static int expectedRuns(String pattern, OutputFormat out) {
+        int total = 0;
+        for (BenchmarkListEntry e : BenchmarkList.defaultList().find(out, List.of(pattern), List.of())) {
+            int combinations = 1;
+            if (e.getParams().hasValue()) {
+                for (Map.Entry<String, String[]> p : e.getParams().get().entrySet()) {
+                    combinations *= Math.max(1, p.getValue().length);
+                }
+            }
+            total += combinations;
+        }
+        return total;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static String now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.weft.bench.executor;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What does an {@code ExecutorService} user pay per short task?
+ *
+ * <p>Each operation pushes {@value #TASKS} short CPU tasks through one executor, normalised per
+ * task, in one of two patterns: {@code sequential} (submit one, wait for it, submit the next: a
+ * thread hand-off each time) and {@code fanOut} (submit all, then wait for all). The baseline is
+ * a two-thread {@code ThreadPoolExecutor}, the executor a drop-in replacement must beat.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class ExecutorBench {
+    /** Tasks per operation. */
+    public static final int TASKS = 1_000;
+    /** CPU work per task, in JMH {@link Blackhole#consumeCPU} tokens (well under a microsecond). */
+    public static final int TASK_TOKENS = 50;
+
+    private static final Callable<Integer> SHORT_TASK = () -> {
+        Blackhole.consumeCPU(TASK_TOKENS);
+        return 1;
+    };
+
+    /** The submission pattern and the executors under test. */
+    @State(Scope.Benchmark)
+    public static class ExecutorState {
+        @Param({"sequential", "fanOut"})
+        public String pattern;
+        ExecutorService threadPool;
+        ExecutorService forkJoinPool;
+        ExecutorService virtualThreads;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            if (!pattern.equals("sequential") && !pattern.equals("fanOut")) {
+                throw new IllegalArgumentException("pattern must be sequential or fanOut: " + pattern);
+            }
+            threadPool = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+            forkJoinPool = new ForkJoinPool(2);
+            virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            threadPool.shutdownNow();
+            forkJoinPool.shutdownNow();
+            virtualThreads.shutdownNow();
+        }
+    }
+
+    static int run(ExecutorService executor, String pattern) throws ExecutionException, InterruptedException {
+        int sum = 0;
+        if (pattern.equals("sequential")) {
+            for (int i = 0; i < TASKS; i++) {
+                sum += executor.submit(SHORT_TASK).get();
+            }
+        } else {
+            @SuppressWarnings("unchecked")
+            Future<Integer>[] futures = new Future[TASKS];
+            for (int i = 0; i < TASKS; i++) {
+                futures[i] = executor.submit(SHORT_TASK);
+            }
+            for (Future<Integer> f : futures) {
+                sum += f.get();
+            }
+        }
+        return sum;
+    }
+
+    /** Baseline: a two-thread {@code ThreadPoolExecutor}. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public int baselineThreadPoolExecutor(ExecutorState state) throws ExecutionException, InterruptedException {
+        return run(state.threadPool, state.pattern);
+    }
+
+    /** A two-thread {@code ForkJoinPool} used as an {@code ExecutorService}. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public int forkJoinPool(ExecutorState state) throws ExecutionException, InterruptedException {
+        return run(state.forkJoinPool, state.pattern);
+    }
+
+    /** {@code Executors.newVirtualThreadPerTaskExecutor()}. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public int virtualThreadPerTask(ExecutorState state) throws ExecutionException, InterruptedException {
+        return run(state.virtualThreads, state.pattern);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.weft.bench.memory;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+
+/**
+ * Measures the heap retained per suspended task, in its own JVM (started by
+ * {@link MemoryBenchmarks}): the heap in use after a full GC with {@code count} tasks suspended
+ * {@code depth} frames deep, minus the same before they were started, divided by {@code count}.
+ *
+ * <p>A warm-up batch first loads the classes and starts the threads involved (carriers, the
+ * JDK's virtual-thread scheduler, Kotlin's dispatcher), so they are not charged to the tasks.
+ * Prints one line {@code RETAINED <bytes>} per round.
+ *
+ * <p>Usage: {@code RetainedMemoryProbe <contender> <depth> <count> <rounds>}.
+ */
+public final class RetainedMemoryProbe {
+    private static final int WARM_UP_TASKS = 2_000;
+
+    private RetainedMemoryProbe() {
+    }
+
+    /** Runs the probe; see the class comment for the arguments and output. */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 4) {
+            throw new IllegalArgumentException("usage: RetainedMemoryProbe <contender> <depth> <count> <rounds>");
+        }
+        String contender = args[0];
+        int depth = Integer.parseInt(args[1]);
+        int count = Integer.parseInt(args[2]);
+        int rounds = Integer.parseInt(args[3]);
+        SuspendedTasks tasks = SuspendedTasks.create(contender, depth);
+        tasks.startBatch(WARM_UP_TASKS);
+        tasks.awaitSuspended();
+        tasks.release();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int r = 0; r < rounds; r++) {
+            long before = usedAfterGc(memory);
+            tasks.startBatch(count);
+            tasks.awaitSuspended();
+            long after = usedAfterGc(memory);
+            tasks.release();
+            System.out.printf("RETAINED %.1f%n", (after - before) / (double) count);
+        }
+        System.exit(0);
+    }
+
+    /** Heap in use after full collections have settled (two in a row that free nothing more). */
+    static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
+        long previous = Long.MAX_VALUE;
+        for (int i = 0; i < 10; i++) {
+            System.gc();
+            Thread.sleep(20);
+            long used = memory.getHeapMemoryUsage().getUsed();
+            if (used >= previous) {
+                return used;
+            }
+            previous = used;
+        }
+        return previous;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.weft.bench.report;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads JMH's JSON result format ({@code -rf json}) into {@link BenchResult}s, and writes
+ * results in the same shape (for the memory probes, whose rows the report then treats like any
+ * other). Only the fields the report uses are read; unknown fields are ignored.
+ */
+public final class JmhJson {
+    /** The suffix of JMH's {@code -prof gc} secondary metric for bytes allocated per operation. */
+    static final String ALLOC_NORM = "gc.alloc.rate.norm";
+
+    private JmhJson() {
+    }
+
+    /** Reads a JMH JSON result file. */
+    public static List<BenchResult> read(Path file) throws IOException {
+        try {
+            return parse(Files.readString(file));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IOException("cannot read JMH results from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses JMH JSON text: an array of benchmark entries.
+     *
+     * @throws IllegalArgumentException if the text is not such an array or an entry lacks
+     *         {@code benchmark}, {@code mode} or {@code primaryMetric}
+     */
+    public static List<BenchResult> parse(String json) {
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
+        }
+        if (!root.isJsonArray()) {
+            throw new IllegalArgumentException("JMH results must be a JSON array of benchmark entries");
+        }
+        List<BenchResult> results = new ArrayList<>();
+        for (JsonElement e : root.getAsJsonArray()) {
+            results.add(entry(e.getAsJsonObject()));
+        }
+        return results;
+    }
+
+    private static BenchResult entry(JsonObject o) {
+        String benchmark = requiredString(o, "benchmark");
+        String mode = requiredString(o, "mode");
+        Map<String, String> params = new TreeMap<>();
+        if (o.has("params") && o.get("params").isJsonObject()) {
+            for (Map.Entry<String, JsonElement> p : o.getAsJsonObject("params").entrySet()) {
+                params.put(p.getKey(), p.getValue().getAsString());
+            }
+        }
+        if (!o.has("primaryMetric") || !o.get("primaryMetric").isJsonObject()) {
+            throw new IllegalArgumentException("entry for " + benchmark + " has no primaryMetric");
+        }
+        JsonObject primary = o.getAsJsonObject("primaryMetric");
+        double alloc = Double.NaN;
+        if (o.has("secondaryMetrics") && o.get("secondaryMetrics").isJsonObject()) {
+            for (Map.Entry<String, JsonElement> m : o.getAsJsonObject("secondaryMetrics").entrySet()) {
+                if (m.getKey().endsWith(ALLOC_NORM)) {
+                    alloc = number(m.getValue().getAsJsonObject().get("score"));
+                }
+            }
+        }
+        return new BenchResult(benchmark, mode, params, number(primary.get("score")),
+                number(primary.get("scoreError")), requiredString(primary, "scoreUnit"), alloc);
+    }
+
+    private static String requiredString(JsonObject o, String field) {
+        JsonElement e = o.get(field);
+        if (e == null || !e.isJsonPrimitive()) {
+            throw new IllegalArgumentException("benchmark entry lacks the field '" + field + "'");
+        }
+        return e.getAsString();
+    }
+
+    /** JMH writes NaN and infinities as strings ("NaN"); a missing value is NaN. */
+    private static double number(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return Double.NaN;
+        }
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        if (p.isNumber()) {
+            return p.getAsDouble();
+        }
+        return switch (p.getAsString()) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(p.getAsString());
+        };
+    }
+
+    /**
+     * Writes results as a JMH-shaped JSON array ({@code benchmark}, {@code mode}, {@code params},
+     * {@code primaryMetric}, and the {@code -prof gc} metric where measured).
+     */
+    public static void write(Path file, List<BenchResult> results) throws IOException {
+        JsonArray array = new JsonArray();
+        for (BenchResult r : results) {
+            JsonObject o = new JsonObject();
+            o.addProperty("benchmark", r.benchmark());
+            o.addProperty("mode", r.mode());
+            o.addProperty("jdkVersion", System.getProperty("java.version"));
+            o.addProperty("vmName", System.getProperty("java.vm.name"));
+            JsonObject params = new JsonObject();
+            new TreeMap<>(r.params()).forEach(params::addProperty);
+            o.add("params", params);
+            JsonObject primary = new JsonObject();
+            primary.add("score", jsonNumber(r.score()));
+            primary.add("scoreError", jsonNumber(r.scoreError()));
+            primary.addProperty("scoreUnit", r.unit());
+            o.add("primaryMetric", primary);
+            JsonObject secondary = new JsonObject();
+            if (!Double.isNaN(r.allocBytesPerOp())) {
+                JsonObject alloc = new JsonObject();
+                alloc.add("score", jsonNumber(r.allocBytesPerOp()));
+                alloc.addProperty("scoreUnit", "B/op");
+                secondary.add(ALLOC_NORM, alloc);
+            }
+            o.add("secondaryMetrics", secondary);
+            array.add(o);
+        }
+        Gson gson = new GsonBuilder().setPrettyPrinting().create();
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, gson.toJson(array) + "\n");
+    }
+
+    private static JsonPrimitive jsonNumber(double d) {
+        return Double.isFinite(d) ? new JsonPrimitive(d) : new JsonPrimitive(Double.toString(d));
+    }
+}

@@ -1,0 +1,412 @@
+package dev.weft.bench.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Turns the results of one benchmark run into the Markdown of {@code docs/benchmarks.md}.
+ *
+ * <h2>Implementation overview</h2>
+ * The writer knows no benchmark by heart: it groups rows by package (the workload: switching,
+ * spawn, generator, ...) and, inside it, by class (one question each), so a new benchmark
+ * class shows up in the report as soon as it has results. Two conventions carry the meaning:
+ * <ul>
+ *   <li><b>Baseline.</b> A method whose name starts with {@code baseline} is its class's
+ *       baseline. Each row's ratio is its score divided by the score of the baseline row whose
+ *       parameters agree with it on every parameter name both rows have (a baseline without
+ *       parameters therefore matches every row). No such row, or more than one: no ratio.</li>
+ *   <li><b>Direction.</b> Lower is better, except for throughput modes and counts of tasks.</li>
+ * </ul>
+ * The issue's performance targets are the one place where specific benchmarks are named
+ * ({@link #targets}); each is computed from the rows of the run, and says "not measured" when
+ * the rows are missing. Text is built with explicit {@link Locale#ROOT} formatting, so the
+ * report does not change with the machine's locale.
+ */
+public final class ReportWriter {
+
+    /** Workload packages in report order, with their section titles; others follow alphabetically. */
+    private static final Map<String, String> WORKLOADS = new LinkedHashMap<>();
+
+    static {
+        WORKLOADS.put("switching", "Switching: yield round trip and token ring");
+        WORKLOADS.put("spawn", "Spawn: spawn+join and skynet");
+        WORKLOADS.put("idle", "Idle wake");
+        WORKLOADS.put("affinity", "Carrier affinity");
+        WORKLOADS.put("executor", "Executors");
+        WORKLOADS.put("channel", "Channels");
+        WORKLOADS.put("generator", "Generators");
+        WORKLOADS.put("io", "I/O");
+        WORKLOADS.put("memory", "Memory");
+    }
+
+    /** One-line questions for the classes this module ships; other classes get their name only. */
+    private static final Map<String, String> QUESTIONS = Map.of(
+            "YieldBench", "One yield round trip (suspend, back to the scheduler, resumed), measured as a batch of "
+                    + "100,000 yields inside one task, per yield.",
+            "RingBench", "One hand-off of a token to the next parked task in a ring of `size` tasks, per hop.",
+            "SpawnJoinBench", "Start an empty task and wait for it, from inside a task of the same kind, per pair.",
+            "SkynetBench", "A tree of 1,111,111 tasks (1,000,000 leaves, 10 children per node) summing leaf "
+                    + "indexes, per tree.",
+            "IdleWakeBench", "Hand one empty task from an outside thread to an idle scheduler and wait for it; "
+                    + "`idleGapMicros` is the pause before each operation (0: the scheduler may still be spinning).",
+            "AffinityBench", "Yield round trip on `workStealing(2)` with and without `carrierAffinity(true)`, "
+                    + "`fibers` fibers sharing 100,000 yields.",
+            "ExecutorBench", "Short CPU tasks (about 50 JMH CPU tokens each) through an `ExecutorService`, "
+                    + "one at a time (`sequential`) or all at once (`fanOut`), per task.",
+            "RetainedMemory", "Heap retained per suspended task, 100,000 tasks suspended `depth` frames deep, "
+                    + "measured after a full GC in a fresh JVM.",
+            "MaxParked", "The largest number of tasks suspended at depth 1 that fit in a 256 MiB heap "
+                    + "(batches of 10,000 until `OutOfMemoryError`).");
+
+    private ReportWriter() {
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Grouping and ratios
+
+    /** The rows grouped by benchmark class, classes in report order (workload, then class name). */
+    public static Map<String, List<BenchResult>> byClass(List<BenchResult> results) {
+        List<BenchResult> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparingInt((BenchResult r) -> workloadRank(workload(r)))
+                .thenComparing(ReportWriter::workload)
+                .thenComparing(BenchResult::simpleClassName)
+                .thenComparing(BenchResult::className));
+        Map<String, List<BenchResult>> groups = new LinkedHashMap<>();
+        for (BenchResult r : sorted) {
+            groups.computeIfAbsent(r.className(), k -> new ArrayList<>()).add(r);
+        }
+        groups.replaceAll((k, rows) -> orderRows(rows));
+        return groups;
+    }
+
+    /** Baselines first, then the other methods in the order they first appear, params as given. */
+    private static List<BenchResult> orderRows(List<BenchResult> rows) {
+        List<String> methods = new ArrayList<>();
+        for (BenchResult r : rows) {
+            if (!methods.contains(r.method())) {
+                methods.add(r.method());
+            }
+        }
+        List<BenchResult> ordered = new ArrayList<>(rows);
+        ordered.sort(Comparator.comparing((BenchResult r) -> !r.isBaseline())
+                .thenComparingInt(r -> methods.indexOf(r.method())));
+        return ordered;
+    }
+
+    /** The last package segment of a row's class: its workload, e.g. {@code switching}. */
+    static String workload(BenchResult r) {
+        String p = r.packageName();
+        return p.substring(p.lastIndexOf('.') + 1);
+    }
+
+    private static int workloadRank(String workload) {
+        int i = 0;
+        for (String w : WORKLOADS.keySet()) {
+            if (w.equals(workload)) {
+                return i;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The baseline row for {@code row} among {@code classRows}: the one baseline whose parameters
+     * agree with {@code row} on every shared name; null if there is none or more than one.
+     */
+    public static BenchResult baselineFor(BenchResult row, List<BenchResult> classRows) {
+        BenchResult found = null;
+        for (BenchResult b : classRows) {
+            if (!b.isBaseline() || !b.className().equals(row.className()) || !paramsAgree(b, row)) {
+                continue;
+            }
+            if (found != null) {
+                return null;
+            }
+            found = b;
+        }
+        return found;
+    }
+
+    private static boolean paramsAgree(BenchResult a, BenchResult b) {
+        for (Map.Entry<String, String> e : a.params().entrySet()) {
+            String other = b.params().get(e.getKey());
+            if (other != null && !other.equals(e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code row}'s score divided by its baseline's (see {@link #baselineFor}); NaN if it has none. */
+    public static double ratio(BenchResult row, List<BenchResult> classRows) {
+        BenchResult b = baselineFor(row, classRows);
+        return b == null ? Double.NaN : Units.ratio(row.score(), row.unit(), b.score(), b.unit());
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Tables
+
+    /** The Markdown table of one class's rows. */
+    public static String table(List<BenchResult> classRows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| Benchmark | Params | Score | Error (99.9%) | Unit | vs baseline | Alloc B/op |\n");
+        sb.append("|---|---|---:|---:|---|---:|---:|\n");
+        for (BenchResult r : classRows) {
+            double ratio = ratio(r, classRows);
+            String ratioText = Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f×", ratio);
+            if (r.isBaseline() && !Double.isNaN(ratio)) {
+                ratioText += " (baseline)";
+            }
+            sb.append("| ").append(r.method())
+                    .append(" | ").append(r.paramsText().isEmpty() ? "–" : r.paramsText())
+                    .append(" | ").append(number(r.score()))
+                    .append(" | ").append(Double.isNaN(r.scoreError()) ? "–" : "± " + number(r.scoreError()))
+                    .append(" | ").append(r.unit())
+                    .append(" | ").append(ratioText)
+                    .append(" | ").append(Double.isNaN(r.allocBytesPerOp()) ? "–" : number(r.allocBytesPerOp()))
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** A score as text: thousands separated above 1,000, one decimal above 10, three below. */
+    static String number(double d) {
+        if (Double.isNaN(d)) {
+            return "–";
+        }
+        double abs = Math.abs(d);
+        if (abs >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", d);
+        }
+        if (abs >= 10) {
+            return String.format(Locale.ROOT, "%.1f", d);
+        }
+        return String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Targets
+
+    /**
+     * One variant checked against one target.
+     *
+     * @param target   the target, in words
+     * @param variant  the benchmark row checked (method and params), or "–" if not measured
+     * @param measured the measured value, in words
+     * @param met      whether the target was met; null if not measured
+     */
+    public record TargetCheck(String target, String variant, String measured, Boolean met) {
+    }
+
+    /** Checks the issue's performance targets against the rows of this run. */
+    public static List<TargetCheck> targets(List<BenchResult> results) {
+        Map<String, List<BenchResult>> classes = byClass(results);
+        List<TargetCheck> checks = new ArrayList<>();
+        String yieldTarget = "Yield round trip within 1.25× of the raw continuation (same run)";
+        addChecks(checks, yieldTarget, rows(results, "YieldBench", "weft", r -> true), r -> {
+            double ratio = ratio(r, classes.get(r.className()));
+            return new Object[] {String.format(Locale.ROOT, "%.2f× (%s %s)", ratio, number(r.score()), r.unit()),
+                    Double.isNaN(ratio) ? null : ratio <= 1.25};
+        });
+        addChecks(checks, "Spawn+join from inside a fiber under 0.5 µs",
+                rows(results, "SpawnJoinBench", "weft", r -> true), r -> {
+                    double us = Units.toNanos(r.score(), r.unit()) / 1e3;
+                    return new Object[] {String.format(Locale.ROOT, "%.3f µs", us), Double.isNaN(us) ? null : us < 0.5};
+                });
+        addChecks(checks, "Skynet 1M under 0.3 s on 2 cores",
+                rows(results, "SkynetBench", "weft", r -> true), r -> {
+                    double s = Units.toNanos(r.score(), r.unit()) / 1e9;
+                    return new Object[] {String.format(Locale.ROOT, "%.3f s", s), Double.isNaN(s) ? null : s < 0.3};
+                });
+        addChecks(checks, "At most 350 B retained per parked fiber at depth 1",
+                rows(results, "RetainedMemory", "weftFiber", r -> "1".equals(r.params().get("depth"))), r ->
+                        new Object[] {number(r.score()) + " " + r.unit(), r.score() <= 350});
+        return checks;
+    }
+
+    private static List<BenchResult> rows(List<BenchResult> results, String simpleClass, String method,
+                                          Predicate<BenchResult> filter) {
+        return results.stream()
+                .filter(r -> r.simpleClassName().equals(simpleClass) && r.method().equals(method) && filter.test(r))
+                .toList();
+    }
+
+    private static void addChecks(List<TargetCheck> checks, String target, List<BenchResult> rows,
+                                  java.util.function.Function<BenchResult, Object[]> measure) {
+        if (rows.isEmpty()) {
+            checks.add(new TargetCheck(target, "–", "not measured in this run", null));
+            return;
+        }
+        for (BenchResult r : rows) {
+            Object[] m = measure.apply(r);
+            checks.add(new TargetCheck(target, r.simpleClassName() + "." + r.label(), (String) m[0], (Boolean) m[1]));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // The whole report
+
+    /**
+     * The Markdown report.
+     *
+     * @param info      the run's description
+     * @param results   every row of the run (JMH and memory probes)
+     * @param dataFiles the result files, as links relative to the report
+     * @param plots     benchmark class (fully qualified) to the plot's path relative to the report
+     */
+    public static String render(RunInfo info, List<BenchResult> results, List<String> dataFiles,
+                                Map<String, String> plots) {
+        Objects.requireNonNull(info, "info");
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Weft benchmarks\n\n");
+        sb.append("Written by `dev.weft.bench.report.ReportWriter` from the results of one run of `fiber-bench`; ")
+                .append("every number below comes from that run. Do not edit by hand: rerun the command.\n\n");
+        header(sb, info, dataFiles);
+        howToRead(sb);
+        targetsSection(sb, results);
+        notMeasured(sb, results, info);
+        Map<String, List<BenchResult>> classes = byClass(results);
+        String currentWorkload = null;
+        for (Map.Entry<String, List<BenchResult>> e : classes.entrySet()) {
+            List<BenchResult> rows = e.getValue();
+            String workload = workload(rows.get(0));
+            if (!workload.equals(currentWorkload)) {
+                currentWorkload = workload;
+                sb.append("## ").append(WORKLOADS.getOrDefault(workload, capitalise(workload))).append("\n\n");
+            }
+            String simple = rows.get(0).simpleClassName();
+            sb.append("### ").append(simple).append("\n\n");
+            String question = QUESTIONS.get(simple);
+            if (question != null && rows.get(0).packageName().startsWith("dev.weft.bench")) {
+                sb.append(question).append(' ');
+            }
+            sb.append(direction(rows)).append("\n\n");
+            sb.append(table(rows)).append('\n');
+            String plot = plots.get(e.getKey());
+            if (plot != null) {
+                sb.append("![").append(simple).append("](").append(plot).append(")\n\n");
+            }
+        }
+        caveats(sb, info);
+        return sb.toString();
+    }
+
+    private static String direction(List<BenchResult> rows) {
+        boolean higher = rows.stream().allMatch(BenchResult::higherIsBetter);
+        boolean lower = rows.stream().noneMatch(BenchResult::higherIsBetter);
+        String base = rows.stream().anyMatch(BenchResult::isBaseline)
+                ? "Baseline: `" + rows.get(0).method() + "`."
+                : "This class has no baseline method, so no ratios.";
+        return (higher ? "Higher is better. " : lower ? "Lower is better. " : "") + base;
+    }
+
+    private static void header(StringBuilder sb, RunInfo info, List<String> dataFiles) {
+        sb.append("| | |\n|---|---|\n");
+        sb.append("| Profile | `").append(info.profile()).append("` |\n");
+        sb.append("| Command | `").append(info.command()).append("` (from the repository root) |\n");
+        sb.append("| Started / finished | ").append(info.startedAt()).append(" / ").append(info.finishedAt()).append(" |\n");
+        sb.append("| Machine | ").append(info.cpuModel()).append(", ").append(info.cores()).append(" cores, ")
+                .append(info.memoryBytes() > 0
+                        ? String.format(Locale.ROOT, "%.1f GiB", info.memoryBytes() / (double) (1L << 30))
+                        : "memory unknown")
+                .append(", ").append(info.os()).append(" |\n");
+        sb.append("| JDK | ").append(info.jdk()).append(" |\n");
+        sb.append("| Load average (1 min) at start / end | ").append(load(info.loadBefore())).append(" / ")
+                .append(load(info.loadAfter())).append(" |\n");
+        if (!dataFiles.isEmpty()) {
+            sb.append("| Data | ");
+            for (int i = 0; i < dataFiles.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append('[').append(dataFiles.get(i)).append("](")
+                        .append(dataFiles.get(i)).append(')');
+            }
+            sb.append(" |\n");
+        }
+        sb.append('\n');
+    }
+
+    private static String load(double load) {
+        return load < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", load);
+    }
+
+    private static void howToRead(StringBuilder sb) {
+        sb.append("## How to read this\n\n");
+        sb.append("- **Score** is JMH's mean over the measured iterations; **Error** is the half-width of its 99.9% ")
+                .append("confidence interval (– when too few iterations to compute one).\n");
+        sb.append("- **vs baseline** is the score divided by the score of the baseline row of the same table, ")
+                .append("from the same run: below 1.00× is faster (or smaller) than the baseline where lower is better.\n");
+        sb.append("- **Alloc B/op** is JMH's `-prof gc` `gc.alloc.rate.norm`: bytes allocated per operation, ")
+                .append("including the batch's own task creation spread over its operations.\n");
+        sb.append("- Batched benchmarks (`@OperationsPerInvocation`) run many yields, hops or spawns inside one task ")
+                .append("and report the cost of one.\n\n");
+    }
+
+    private static void targetsSection(StringBuilder sb, List<BenchResult> results) {
+        sb.append("## Targets\n\n");
+        sb.append("The performance targets of the foundation issue, checked against this run.\n\n");
+        sb.append("| Target | Variant | Measured | Met |\n|---|---|---|---|\n");
+        for (TargetCheck c : targets(results)) {
+            sb.append("| ").append(c.target()).append(" | ").append(c.variant()).append(" | ")
+                    .append(c.measured()).append(" | ")
+                    .append(c.met() == null ? "not measured" : c.met() ? "yes" : "**no**").append(" |\n");
+        }
+        sb.append('\n');
+    }
+
+    private static void notMeasured(StringBuilder sb, List<BenchResult> results, RunInfo info) {
+        List<String> notes = new ArrayList<>();
+        if (results.stream().noneMatch(r -> workload(r).equals("channel"))) {
+            notes.add("**Channels**: not built yet, so there are no channel rows (ping-pong, producer/consumer).");
+        }
+        boolean weftExecutor = results.stream()
+                .anyMatch(r -> workload(r).equals("executor") && r.method().toLowerCase(Locale.ROOT).contains("weft"));
+        if (!weftExecutor) {
+            notes.add("**Weft's own `ExecutorService`**: does not exist yet; the executor table compares the JDK "
+                    + "executors only.");
+        }
+        boolean stackless = results.stream().anyMatch(r -> (r.benchmark() + r.params())
+                .toLowerCase(Locale.ROOT).contains("stackless"));
+        if (!stackless) {
+            notes.add("**Weft stackless coroutines**: no stackless rows in this run.");
+        }
+        for (String failure : info.failures()) {
+            notes.add("**Failed in this run**: " + failure);
+        }
+        if (!notes.isEmpty()) {
+            sb.append("## Not measured\n\n");
+            for (String n : notes) {
+                sb.append("- ").append(n).append('\n');
+            }
+            sb.append('\n');
+        }
+    }
+
+    private static void caveats(StringBuilder sb, RunInfo info) {
+        sb.append("## Caveats\n\n");
+        if (info.loadBefore() > 1.5) {
+            sb.append(String.format(Locale.ROOT, "- **The machine was busy when this run started** (load average "
+                    + "%.2f on %d cores): other work competed for the cores, so absolute numbers are pessimistic "
+                    + "and noisier than usual.%n", info.loadBefore(), info.cores()));
+        }
+        if (info.profile().equals("quick")) {
+            sb.append("- This is the **quick** profile: one fork and short iterations, meant to show every "
+                    + "contender working and rough ratios. Use the `full` profile for numbers to quote.\n");
+        }
+        sb.append("- Small shared VMs are noisy. Trust ratios within one run more than absolute numbers, and ")
+                .append("absolute numbers across runs least.\n");
+        sb.append("- Waking an idle core costs tens of microseconds on such VMs. Any benchmark that hands work to ")
+                .append("a sleeping thread pays it (see *Idle wake*); the batched benchmarks pay it once per batch.\n");
+        sb.append("- Kotlin code runs with `kotlinx-coroutines-core` on `Dispatchers.Default` unless the params say ")
+                .append("`runBlocking` (a single-threaded event loop on the calling thread).\n");
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.weft.bench.spawn;
+
+import dev.weft.bench.SchedulerSpec;
+import dev.weft.bench.kotlin.KotlinContenders;
+import dev.weft.fiber.Fiber;
+import dev.weft.fiber.FiberScheduler;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What does it cost to start an empty task and wait for it, from inside a task of the same kind?
+ *
+ * <p>Each operation is a batch of spawn+join pairs run one after another inside one task,
+ * normalised per pair. The baseline is the JDK's own answer for cheap tasks, a virtual thread
+ * started and joined from inside a virtual thread. The thread-pool contender waits inside a
+ * pool task for a task that another pool thread must pick up, so it pays a thread hand-off each
+ * time; the fork/join one forks and joins, which usually runs the child in place.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class SpawnJoinBench {
+    /** Spawn+join pairs per operation for the task kinds that spawn cheaply. */
+    public static final int SPAWNS = 10_000;
+    /** Spawn+join pairs per operation for the thread pool, whose every pair is a thread hand-off. */
+    public static final int POOL_SPAWNS = 1_000;
+
+    private static final Runnable EMPTY = () -> { };
+
+    /** A Weft scheduler, one per trial. */
+    @State(Scope.Benchmark)
+    public static class WeftState {
+        @Param({"workStealing1", "workStealing2", "fifo1", "fifo2"})
+        public String scheduler;
+        FiberScheduler fiberScheduler;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fiberScheduler = SchedulerSpec.open(scheduler);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            fiberScheduler.close();
+        }
+    }
+
+    /** Platform thread pools with two threads (one per core here). */
+    @State(Scope.Benchmark)
+    public static class PoolState {
+        ThreadPoolExecutor threadPool;
+        ForkJoinPool forkJoinPool;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            threadPool = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+            forkJoinPool = new ForkJoinPool(2);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            threadPool.shutdownNow();
+            forkJoinPool.shutdownNow();
+        }
+    }
+
+    /** Baseline: a virtual thread starting and joining empty virtual threads. */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    public Thread baselineVirtualThread() throws InterruptedException {
+        Thread parent = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < SPAWNS; i++) {
+                    Thread.ofVirtual().start(EMPTY).join();
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("benchmark interrupted", e);
+            }
+        });
+        parent.join();
+        return parent;
+    }
+
+    /** A Weft fiber starting and joining empty fibers on its own scheduler. */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    public Integer weft(WeftState state) throws ExecutionException, InterruptedException {
+        FiberScheduler scheduler = state.fiberScheduler;
+        return Fiber.builder().scheduler(scheduler).start(() -> {
+            for (int i = 0; i < SPAWNS; i++) {
+                Fiber.builder().scheduler(scheduler).start(EMPTY).join();
+            }
+            return SPAWNS;
+        }).get();
+    }
+
+    /** A Kotlin coroutine calling {@code launch { }.join()} on {@code Dispatchers.Default}. */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    public int kotlin() {
+        return KotlinContenders.spawnJoinBatch(SPAWNS);
+    }
+
+    /** A fork/join task forking and joining empty tasks. */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    public Object forkJoinPool(PoolState state) {
+        return state.forkJoinPool.invoke(new RecursiveAction() {
+            @Override
+            protected void compute() {
+                for (int i = 0; i < SPAWNS; i++) {
+                    new EmptyAction().fork().join();
+                }
+            }
+        });
+    }
+
+    /** A thread-pool task submitting empty tasks to its own pool and waiting for each. */
+    @Benchmark
+    @OperationsPerInvocation(POOL_SPAWNS)
+    public Object threadPoolExecutor(PoolState state) throws ExecutionException, InterruptedException {
+        ThreadPoolExecutor pool = state.threadPool;
+        return pool.submit(() -> {
+            for (int i = 0; i < POOL_SPAWNS; i++) {
+                pool.submit(EMPTY).get();
+            }
+            return POOL_SPAWNS;
+        }).get();
+    }
+
+    private static final class EmptyAction extends RecursiveAction {
+        @Override
+        protected void compute() {
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.weft.bench.report;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The report writer on a small JMH JSON fixture: parsing, ratios, tables, targets, plots. */
+class ReportWriterTest {
+    private static List<BenchResult> fixture;
+
+    @BeforeAll
+    static void readFixture() throws IOException {
+        try (InputStream in = ReportWriterTest.class.getResourceAsStream("/jmh-fixture.json")) {
+            fixture = JmhJson.parse(new String(Objects.requireNonNull(in, "fixture").readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static BenchResult row(String simpleClass, String method, Map<String, String> params) {
+        return fixture.stream()
+                .filter(r -> r.simpleClassName().equals(simpleClass) && r.method().equals(method) && r.params().equals(params))
+                .findFirst().orElseThrow(() -> new AssertionError("no fixture row " + simpleClass + "." + method + " " + params));
+    }
+
+    private static List<BenchResult> classRows(String simpleClass) {
+        return fixture.stream().filter(r -> r.simpleClassName().equals(simpleClass)).toList();
+    }
+
+    @Test
+    void parsesEveryEntryWithParamsErrorsAndAllocation() {
+        assertEquals(19, fixture.size());
+        BenchResult ws1 = row("YieldBench", "weft", Map.of("scheduler", "workStealing1"));
+        assertEquals("dev.weft.bench.switching.YieldBench.weft", ws1.benchmark());
+        assertEquals("avgt", ws1.mode());
+        assertEquals(120.0, ws1.score());
+        assertEquals(5.0, ws1.scoreError());
+        assertEquals("ns/op", ws1.unit());
+        assertEquals(0.5, ws1.allocBytesPerOp());
+        assertEquals("dev.weft.bench.switching", ws1.packageName());
+        BenchResult raw = row("YieldBench", "baselineRawContinuation", Map.of());
+        assertTrue(Double.isNaN(raw.scoreError()), "JMH's \"NaN\" string must parse as NaN");
+        assertTrue(raw.isBaseline());
+        assertFalse(ws1.isBaseline());
+    }
+
+    @Test
+    void rejectsInputThatIsNotJmhJson() {
+        IllegalArgumentException notArray = assertThrows(IllegalArgumentException.class, () -> JmhJson.parse("{}"));
+        assertTrue(notArray.getMessage().contains("array"), notArray.getMessage());
+        IllegalArgumentException noMetric = assertThrows(IllegalArgumentException.class,
+                () -> JmhJson.parse("[{\"benchmark\":\"a.B.c\",\"mode\":\"avgt\"}]"));
+        assertTrue(noMetric.getMessage().contains("primaryMetric"), noMetric.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> JmhJson.parse("[{\"mode\":\"avgt\"}]"));
+        assertThrows(IllegalArgumentException.class, () -> JmhJson.parse("not json ["));
+    }
+
+    @Test
+    void ratioIsAgainstTheBaselineOfTheSameClass() {
+        List<BenchResult> yield = classRows("YieldBench");
+        assertEquals(1.2, ReportWriter.ratio(row("YieldBench", "weft", Map.of("scheduler", "workStealing1")), yield), 1e-9);
+        assertEquals(0.2, ReportWriter.ratio(row("YieldBench", "kotlin", Map.of("dispatcher", "runBlocking")), yield), 1e-9);
+        assertEquals(1.0, ReportWriter.ratio(row("YieldBench", "baselineRawContinuation", Map.of()), yield), 1e-9);
+    }
+
+    @Test
+    void ratioPicksTheBaselineWithMatchingParams() {
+        List<BenchResult> ring = classRows("RingBench");
+        BenchResult small = row("RingBench", "weft", Map.of("scheduler", "fifo1", "size", "1000"));
+        BenchResult large = row("RingBench", "weft", Map.of("scheduler", "fifo1", "size", "100000"));
+        assertEquals("1000", ReportWriter.baselineFor(small, ring).params().get("size"));
+        assertEquals(2.0, ReportWriter.ratio(small, ring), 1e-9);
+        assertEquals(2.0, ReportWriter.ratio(large, ring), 1e-9);
+    }
+
+    @Test
+    void ratioConvertsTimeUnitsAndGivesNoneWhenTheBaselineIsAmbiguous() {
+        BenchResult base = new BenchResult("x.A.baseline", "avgt", Map.of(), 1.0, Double.NaN, "us/op", Double.NaN);
+        BenchResult other = new BenchResult("x.A.other", "avgt", Map.of(), 500.0, Double.NaN, "ns/op", Double.NaN);
+        assertEquals(0.5, ReportWriter.ratio(other, List.of(base, other)), 1e-9);
+        BenchResult secondBase = new BenchResult("x.A.baselineToo", "avgt", Map.of(), 2.0, Double.NaN, "us/op", Double.NaN);
+        assertNull(ReportWriter.baselineFor(other, List.of(base, secondBase, other)));
+        assertTrue(Double.isNaN(ReportWriter.ratio(other, List.of(base, secondBase, other))));
+        BenchResult bytes = new BenchResult("x.A.bytes", "ss", Map.of(), 5.0, Double.NaN, "B/task", Double.NaN);
+        assertTrue(Double.isNaN(ReportWriter.ratio(bytes, List.of(base, bytes))), "bytes vs time has no ratio");
+    }
+
+    @Test
+    void groupsByClassInWorkloadOrderWithBaselinesFirst() {
+        Map<String, List<BenchResult>> groups = ReportWriter.byClass(fixture);
+        assertEquals(List.of("dev.weft.bench.switching.RingBench", "dev.weft.bench.switching.YieldBench",
+                "dev.weft.bench.spawn.SkynetBench", "dev.weft.bench.spawn.SpawnJoinBench",
+                "dev.weft.bench.generator.GeneratorDepthBench"), List.copyOf(groups.keySet()));
+        for (List<BenchResult> rows : groups.values()) {
+            assertTrue(rows.get(0).isBaseline(), "baseline first in " + rows.get(0).className());
+        }
+    }
+
+    @Test
+    void tableHasOneLinePerRowWithScoreErrorRatioAndAllocation() {
+        String table = ReportWriter.table(ReportWriter.byClass(fixture).get("dev.weft.bench.switching.YieldBench"));
+        String[] lines = table.split("\n");
+        assertEquals(2 + 4, lines.length, table);
+        assertTrue(lines[0].startsWith("| Benchmark | Params | Score |"), lines[0]);
+        assertEquals("| baselineRawContinuation | – | 100.0 | – | ns/op | 1.00× (baseline) | 0.003 |", lines[2]);
+        assertTrue(table.contains("| weft | scheduler=workStealing1 | 120.0 | ± 5.000 | ns/op | 1.20× | 0.500 |"), table);
+        assertTrue(table.contains("| weft | scheduler=fifo1 | 150.0 | ± 10.0 | ns/op | 1.50× | 0.500 |"), table);
+        assertTrue(table.contains("| kotlin | dispatcher=runBlocking | 20.0 | ± 1.000 | ns/op | 0.20× | 0.000 |"), table);
+    }
+
+    @Test
+    void numbersAreFormattedIndependentlyOfTheLocale() {
+        assertEquals("1,600", ReportWriter.number(1600.4));
+        assertEquals("12.3", ReportWriter.number(12.34));
+        assertEquals("0.400", ReportWriter.number(0.4));
+        assertEquals("–", ReportWriter.number(Double.NaN));
+    }
+
+    @Test
+    void targetsAreComputedFromTheRows() {
+        List<ReportWriter.TargetCheck> checks = ReportWriter.targets(fixture);
+        ReportWriter.TargetCheck ws1 = find(checks, "Yield", "scheduler=workStealing1");
+        assertSame(Boolean.TRUE, ws1.met());
+        assertTrue(ws1.measured().startsWith("1.20×"), ws1.measured());
+        assertSame(Boolean.FALSE, find(checks, "Yield", "scheduler=fifo1").met());
+        assertSame(Boolean.TRUE, find(checks, "Skynet", "scheduler=workStealing2").met());
+        assertSame(Boolean.FALSE, find(checks, "Skynet", "scheduler=fifo1").met());
+        ReportWriter.TargetCheck spawn = find(checks, "Spawn", "scheduler=workStealing2");
+        assertSame(Boolean.TRUE, spawn.met());
+        assertEquals("0.400 µs", spawn.measured());
+        ReportWriter.TargetCheck memory = find(checks, "retained", "–");
+        assertNull(memory.met(), "no memory rows in the fixture: not measured");
+    }
+
+    private static ReportWriter.TargetCheck find(List<ReportWriter.TargetCheck> checks, String target, String variant) {
+        return checks.stream().filter(c -> c.target().contains(target) && c.variant().contains(variant)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + target + " / " + variant + " in " + checks));
+    }
+
+    @Test
+    void reportHasHeaderTargetsSectionsPlotsAndMissingWorkloads() {
+        RunInfo info = new RunInfo("quick", "mvn -B -Pbench -DskipTests verify", "2026-01-01T00:00:00Z",
+                "2026-01-01T00:06:00Z", "Test CPU", 2, 24L << 30, "Linux 6.1 (amd64)", "Java 25", 2.5, 1.0,
+                List.of("spawn.SpawnJoinBench.kotlin (see the JMH log)"));
+        String md = ReportWriter.render(info, fixture, List.of("bench-data/quick.json"),
+                Map.of("dev.weft.bench.spawn.SkynetBench", "plots/SkynetBench.png"));
+        assertTrue(md.startsWith("# Weft benchmarks"), md);
+        assertTrue(md.contains("| Command | `mvn -B -Pbench -DskipTests verify`"), md);
+        assertTrue(md.contains("Test CPU, 2 cores, 24.0 GiB"), md);
+        assertTrue(md.contains("## Targets"), md);
+        assertTrue(md.contains("## Switching: yield round trip and token ring"), md);
+        assertTrue(md.contains("## Generators"), md);
+        assertTrue(md.contains("### GeneratorDepthBench"), md);
+        assertTrue(md.contains("![SkynetBench](plots/SkynetBench.png)"), md);
+        assertTrue(md.contains("**Channels**: not built yet"), md);
+        assertTrue(md.contains("**Failed in this run**: spawn.SpawnJoinBench.kotlin"), md);
+        assertTrue(md.contains("The machine was busy"), md);
+        assertTrue(md.indexOf("## Switching") < md.indexOf("## Spawn"), "workload order");
+        assertTrue(md.indexOf("## Spawn") < md.indexOf("## Generators"), "workload order");
+        assertFalse(md.contains("stackless coroutines**: no stackless rows"), "the fixture has stackless rows");
+    }
+
+    @Test
+    void writeThenReadKeepsTheRows(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("memory.json");
+        BenchResult r = new BenchResult("dev.weft.bench.memory.RetainedMemory.weftFiber", "ss", Map.of("depth", "1"),
+                281.5, Double.NaN, "B/task", Double.NaN);
+        JmhJson.write(file, List.of(r));
+        List<BenchResult> back = JmhJson.read(file);
+        assertEquals(1, back.size());
+        assertEquals(r.benchmark(), back.get(0).benchmark());
+        assertEquals(Map.of("depth", "1"), back.get(0).params());
+        assertEquals(281.5, back.get(0).score());
+        assertTrue(Double.isNaN(back.get(0).scoreError()));
+        assertTrue(Double.isNaN(back.get(0).allocBytesPerOp()));
+    }
+
+    @Test
+    void runInfoRoundTrips(@TempDir Path dir) throws IOException {
+        RunInfo info = RunInfo.capture("quick", "cmd", "2026-01-01T00:00:00Z").finished("2026-01-01T00:01:00Z",
+                List.of("x failed"));
+        Path file = dir.resolve("run.json");
+        info.write(file);
+        RunInfo back = RunInfo.read(file);
+        assertEquals(info.profile(), back.profile());
+        assertEquals(info.cores(), back.cores());
+        assertEquals(List.of("x failed"), back.failures());
+        assertThrows(IOException.class, () -> RunInfo.read(dir.resolve("missing.json")));
+    }
+
+    @Test
+    void plotsArePngFilesOnePerClassAndTheDepthSweepIsDetected(@TempDir Path dir) throws IOException {
+        Map<String, Path> plots = Plots.write(fixture, dir);
+        assertEquals(ReportWriter.byClass(fixture).keySet(), plots.keySet());
+        for (Path p : plots.values()) {
+            byte[] head = new byte[4];
+            try (InputStream in = Files.newInputStream(p)) {
+                assertEquals(4, in.read(head));
+            }
+            assertEquals((byte) 0x89, head[0], "PNG signature in " + p);
+            assertEquals('P', head[1]);
+            assertEquals('N', head[2]);
+            assertEquals('G', head[3]);
+        }
+        assertNotNull(plots.get("dev.weft.bench.generator.GeneratorDepthBench"));
+        assertTrue(Plots.isSweep(classRows("GeneratorDepthBench")));
+        assertFalse(Plots.isSweep(classRows("RingBench")), "two sizes, no depth param: a bar chart");
+    }
+
+    @Test
+    void badBenchmarkNamesAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new BenchResult("noDot", "avgt", Map.of(), 1, 0, "ns/op", Double.NaN));
+        assertTrue(e.getMessage().contains("noDot"));
+    }
+}
