@@ -153,7 +153,7 @@ public interface Fiber<V> {
     // ----------------------------------------------------------------------------------------
     // Operations on a fiber
 
-    /** A number unique to this fiber within the JVM, in order of creation. */
+    /** A number unique to this fiber within the JVM, assigned when first asked for. */
     long id();
 
     /** The fiber's name: the one given to {@link Builder#name(String)}, or {@code "fiber-<id>"}. */

@@ -106,6 +106,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private static final VarHandle PERMIT;
     private static final VarHandle CANCELLED;
     private static final VarHandle WAITERS;
+    private static final VarHandle ID;
 
     static {
         try {
@@ -114,6 +115,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             PERMIT = l.findVarHandle(FiberImpl.class, "permit", boolean.class);
             CANCELLED = l.findVarHandle(FiberImpl.class, "cancelled", boolean.class);
             WAITERS = l.findVarHandle(FiberImpl.class, "waiters", Object.class);
+            ID = l.findVarHandle(FiberImpl.class, "id", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -125,7 +127,8 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private static final Object NO_MORE_WAITERS = new Object();
 
     private final Body body;
-    private final long id;
+    /** Assigned on first use ({@link #id()}), so that creating a fiber touches no shared counter. */
+    private volatile long id;
     private final String name;
     private final FiberScheduler scheduler;
     private final UncaughtExceptionHandler handler;
@@ -159,13 +162,16 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** Stack of {@link Waiter}s, or {@link #NO_MORE_WAITERS} after termination. */
     private volatile Object waiters;
 
+    /** Links of the scheduler's {@link LiveFibers} registry, guarded by its stripe lock. */
+    FiberImpl<?> registryPrev;
+    FiberImpl<?> registryNext;
+
     public FiberImpl(Callable<V> task, String name, FiberScheduler scheduler,
                      UncaughtExceptionHandler handler, boolean affinity) {
         this.body = new Body(this);
         this.task = Objects.requireNonNull(task, "task");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.handler = handler;
-        this.id = IDS.incrementAndGet();
         this.name = name;
         if (affinity && !scheduler.supportsAffinity()) {
             throw new UnsupportedOperationException("carrier affinity requested, but scheduler " + scheduler
@@ -626,12 +632,18 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     @Override
     public long id() {
-        return id;
+        long i = id;
+        if (i == 0) {
+            long fresh = IDS.incrementAndGet();
+            long witness = (long) ID.compareAndExchange(this, 0L, fresh);
+            i = witness == 0L ? fresh : witness;
+        }
+        return i;
     }
 
     @Override
     public String name() {
-        return name != null ? name : "fiber-" + id;
+        return name != null ? name : "fiber-" + id();
     }
 
     @Override
@@ -675,6 +687,6 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** For example {@code Fiber[#12,worker,PARKED]}. */
     @Override
     public String toString() {
-        return "Fiber[#" + id + "," + name() + "," + state() + "]";
+        return "Fiber[#" + id() + "," + name() + "," + state() + "]";
     }
 }

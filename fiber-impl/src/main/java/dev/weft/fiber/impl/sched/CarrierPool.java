@@ -4,13 +4,12 @@ import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.SchedulerStats;
 import dev.weft.fiber.impl.core.CurrentThread;
 import dev.weft.fiber.impl.core.FiberImpl;
+import dev.weft.fiber.impl.core.LiveFibers;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,9 +93,14 @@ public abstract class CarrierPool implements FiberScheduler {
     private final AtomicLong compensationsTotal = new AtomicLong();
     private final LongAdder pinnedParks = new LongAdder();
 
-    private final AtomicLong live = new AtomicLong();
+    /**
+     * Accepted work not yet finished. A {@link LongAdder}: every spawn and every termination
+     * touches it, from every carrier, and a single atomic counter would bounce its cache line
+     * between cores. Only after shutdown is it summed (see {@link #taskEnded()}).
+     */
+    private final LongAdder live = new LongAdder();
     /** Live fibers, for shutdownNow; null for a scheduler that cannot be shut down. */
-    private final Set<FiberImpl<?>> liveFibers;
+    private final LiveFibers liveFibers;
     private volatile int runState = RUNNING;
     /** Set once shut down and nothing is live: carriers exit. */
     volatile boolean stopping;
@@ -123,7 +127,7 @@ public abstract class CarrierPool implements FiberScheduler {
         this.maxCompensating = maxCompensating;
         this.closable = closable;
         this.carriers = new Carrier[parallelism + maxCompensating];
-        this.liveFibers = closable ? ConcurrentHashMap.newKeySet() : null;
+        this.liveFibers = closable ? new LiveFibers() : null;
         this.watchdog = Thread.ofPlatform().name("weft-" + name + "-watchdog").daemon(true).unstarted(this::watch);
     }
 
@@ -163,10 +167,13 @@ public abstract class CarrierPool implements FiberScheduler {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
+        // Count first, then check: an execute that saw RUNNING is then counted before shutdown()
+        // sums the counter (both are volatile accesses, sequentially consistent).
+        live.increment();
         if (runState != RUNNING) {
+            taskEnded();
             throw new RejectedExecutionException(this + " is shut down and accepts no new work");
         }
-        live.incrementAndGet();
         if (liveFibers != null && task instanceof FiberImpl<?> f) {
             liveFibers.add(f);
         }
@@ -221,14 +228,20 @@ public abstract class CarrierPool implements FiberScheduler {
 
     @Override
     public void fiberTerminated(Runnable fiber) {
-        if (liveFibers != null) {
-            liveFibers.remove(fiber);
+        if (liveFibers != null && fiber instanceof FiberImpl<?> f) {
+            liveFibers.remove(f);
         }
         taskEnded();
     }
 
+    /**
+     * Counts down accepted work. After shutdown, the counter is summed on every count-down:
+     * increments made after shutdown are undone at once (see {@link #execute}), so a sum of
+     * zero means nothing is live.
+     */
     private void taskEnded() {
-        if (live.decrementAndGet() == 0 && runState != RUNNING) {
+        live.decrement();
+        if (runState != RUNNING && live.sum() == 0) {
             stopCarriers();
         }
     }
@@ -478,7 +491,7 @@ public abstract class CarrierPool implements FiberScheduler {
                 runState = SHUTDOWN;
             }
         }
-        if (live.get() == 0) {
+        if (live.sum() == 0) {
             stopCarriers();
         }
     }
@@ -489,10 +502,8 @@ public abstract class CarrierPool implements FiberScheduler {
         synchronized (this) {
             runState = STOP;
         }
-        for (FiberImpl<?> f : liveFibers) {
-            f.cancel();
-        }
-        if (live.get() == 0) {
+        liveFibers.forEach(FiberImpl::cancel);
+        if (live.sum() == 0) {
             stopCarriers();
         }
     }
