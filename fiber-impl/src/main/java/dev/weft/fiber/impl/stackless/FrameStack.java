@@ -357,6 +357,11 @@ public final class FrameStack {
         frameTop = 0;
     }
 
+    /** The generator or coroutine this stack belongs to; null for the inert stack returned outside any. */
+    public Object owner() {
+        return owner;
+    }
+
     /** Number of frames saved (the depth of the suspended call path, primitive included). */
     public int savedFrames() {
         return frameTop / 2;
