@@ -65,8 +65,11 @@ import java.util.concurrent.locks.LockSupport;
  * carrier's own stack, and the fiber finds itself with {@link #current()}, which survives
  * migration (see {@link StackfulContinuation}).
  *
- * <p>Memory: a parked fiber is this object (the fields below) plus the continuation's stack
- * chunk; the task is dropped once it has run and waiters are dropped at termination.
+ * <p><b>Memory.</b> A parked fiber is this object, its {@link Body} (the JDK continuation) and
+ * the stack chunk of its frames. Fields are kept few on purpose (measured with a class
+ * histogram, see docs/internals.md): the task and the outcome share one field, the rarely used
+ * name, handler and affinity live in an {@link Extras} object allocated only when set, the id is
+ * assigned on first use, and waiters are dropped at termination.
  */
 public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
@@ -129,16 +132,17 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private final Body body;
     /** Assigned on first use ({@link #id()}), so that creating a fiber touches no shared counter. */
     private volatile long id;
-    private final String name;
     private final FiberScheduler scheduler;
-    private final UncaughtExceptionHandler handler;
-    private final boolean affinity;
+    /** Name, handler and affinity; null for a fiber that has none, which keeps plain fibers small. */
+    private final Extras extras;
 
-    /** The carrier this fiber is pinned to with affinity; -1 until its first mount. Written by the carrier only. */
-    private int homeCarrier = -1;
-
-    /** The user's task until it has run, then null so that a parked fiber does not retain it. */
-    private Callable<V> task;
+    /**
+     * The user's {@code Callable} until the body starts, null while it runs (so that a parked
+     * fiber does not retain it), then the outcome: the result or a {@link Failure}. One field
+     * for both saves 4 bytes on every fiber. The outcome is written before
+     * {@code state = TERMINATED}, whose volatile write publishes it.
+     */
+    private Object slot;
 
     /** See the transition table. */
     private volatile int state;
@@ -156,9 +160,6 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** Bumped by every timed park; a timer whose number no longer matches has nothing to wake. */
     private int timedParkSeq;
 
-    /** The body's result, or a {@link Failure}; written before {@code state = TERMINATED} (release via the volatile write). */
-    private Object outcome;
-
     /** Stack of {@link Waiter}s, or {@link #NO_MORE_WAITERS} after termination. */
     private volatile Object waiters;
 
@@ -169,15 +170,13 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     public FiberImpl(Callable<V> task, String name, FiberScheduler scheduler,
                      UncaughtExceptionHandler handler, boolean affinity) {
         this.body = new Body(this);
-        this.task = Objects.requireNonNull(task, "task");
+        this.slot = Objects.requireNonNull(task, "task");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.handler = handler;
-        this.name = name;
         if (affinity && !scheduler.supportsAffinity()) {
             throw new UnsupportedOperationException("carrier affinity requested, but scheduler " + scheduler
                     + " does not support it (FiberScheduler.supportsAffinity() is false)");
         }
-        this.affinity = affinity;
+        this.extras = name != null || handler != null || affinity ? new Extras(name, handler, affinity) : null;
     }
 
     // ----------------------------------------------------------------------------------------
@@ -225,8 +224,8 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         carrier = self;
         if (s == UNPARKED) {
             permit = false; // this mount is the wake-up the permit asked for
-        } else if (s == STARTED && affinity) {
-            homeCarrier = scheduler.currentCarrier();
+        } else if (s == STARTED && extras != null && extras.affinity) {
+            extras.homeCarrier = scheduler.currentCarrier();
         }
         // Release, not volatile: no other thread acts on RUNNING (unpark acts on PARKED and
         // PINNED only, which are written with volatile stores).
@@ -248,17 +247,17 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
                 submitFromCarrier(self, false);
             }
         } else if (body.isFinished()) {
-            // enter() has stored the outcome; publish it with the state
-            terminate(outcome);
+            terminate(slot); // enter() has stored the outcome
         } else {
             throw new IllegalStateException(this + " returned to its carrier in state " + stateName(s));
         }
     }
 
     /** The body, on the fiber's own stack. */
+    @SuppressWarnings("unchecked")
     private void enter() {
-        Callable<V> t = task;
-        task = null;
+        Callable<V> t = (Callable<V>) slot;
+        slot = null;
         Object result;
         if (cancelled) {
             result = new Failure(new FiberCancelledException(this + " was cancelled before it ran"));
@@ -269,11 +268,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
                 result = new Failure(e);
             }
         }
-        outcome = result;
+        slot = result;
     }
 
     private void terminate(Object result) {
-        outcome = result;
+        slot = result;
         state = TERMINATED;
         if (result instanceof Failure f && !(cancelled || f.error instanceof FiberCancelledException)) {
             reportUncaught(f.error);
@@ -286,11 +285,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     }
 
     private void reportUncaught(Throwable error) {
-        if (handler == null) {
+        if (extras == null || extras.handler == null) {
             return; // the exception reaches join()/get(); nothing else is owed
         }
         try {
-            handler.uncaughtException(this, error);
+            extras.handler.uncaughtException(this, error);
         } catch (Throwable handlerFailure) {
             error.addSuppressed(handlerFailure);
         }
@@ -298,7 +297,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     /** As {@link #submit}, from the carrier's own stack, where the carrier is known without a lookup. */
     private void submitFromCarrier(Thread self, boolean yielded) {
-        if (!affinity && scheduler instanceof CarrierPool pool) {
+        if (extras == null && scheduler instanceof CarrierPool pool) {
             pool.resumeFromCarrier(this, self, yielded);
         } else {
             submit(yielded);
@@ -306,8 +305,8 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     }
 
     private void submit(boolean yielded) {
-        if (affinity) {
-            scheduler.resumeOn(this, homeCarrier, yielded);
+        if (extras != null && extras.affinity) {
+            scheduler.resumeOn(this, extras.homeCarrier, yielded);
         } else if (yielded) {
             scheduler.resumeYielded(this);
         } else {
@@ -514,7 +513,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     @SuppressWarnings("unchecked")
     private V report() throws ExecutionException {
-        Object o = outcome; // ordered after the volatile read of state == TERMINATED
+        Object o = slot; // ordered after the volatile read of state == TERMINATED
         if (cancelled) {
             CancellationException c = new CancellationException(this + " was cancelled");
             if (o instanceof Failure f) {
@@ -623,6 +622,21 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         }
     }
 
+    /** The rarely used parts of a fiber's configuration. */
+    private static final class Extras {
+        final String name;
+        final UncaughtExceptionHandler handler;
+        final boolean affinity;
+        /** The carrier an affinity fiber always runs on; -1 until its first mount. Written by that carrier only. */
+        int homeCarrier = -1;
+
+        Extras(String name, UncaughtExceptionHandler handler, boolean affinity) {
+            this.name = name;
+            this.handler = handler;
+            this.affinity = affinity;
+        }
+    }
+
     /** An exceptional outcome, so that a task may return a Throwable as its value. */
     private record Failure(Throwable error) {
     }
@@ -643,7 +657,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     @Override
     public String name() {
-        return name != null ? name : "fiber-" + id();
+        return extras != null && extras.name != null ? extras.name : "fiber-" + id();
     }
 
     @Override
