@@ -151,7 +151,8 @@ public final class SuspendableTransformer {
             return new Result(classFile, List.of());
         }
         ClassContext ctx = new ClassContext(cn);
-        if (ctx.suspendable.isEmpty() && !ctx.createsSuspendableLambda && !callsAnySuspendable(ctx)) {
+        if (ctx.suspendable.isEmpty() && !ctx.createsSuspendableLambda && ctx.badReferences.isEmpty()
+                && !callsAnySuspendable(ctx)) {
             return new Result(classFile, List.of());
         }
         List<TransformRefusedException.Refusal> refusals = new ArrayList<>();

@@ -1,0 +1,64 @@
+package dev.weft.fiber.impl.stackless.samples;
+
+import dev.weft.fiber.GeneratorBody;
+import dev.weft.fiber.Suspendable;
+import dev.weft.fiber.Yielder;
+import dev.weft.fiber.impl.stackless.StacklessCoroutine;
+import dev.weft.fiber.impl.stackless.UntransformedHelper;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Stackless coroutine and generator bodies for the runtime tests (loaded transformed). */
+public final class CoroutineBodies {
+    private CoroutineBodies() {
+    }
+
+    /** Adds 1 to {@code counter}, then yields, {@code steps} times; logs the thread of each step if {@code threads} is non-null. */
+    public static StacklessCoroutine.Body counting(AtomicLong counter, int steps, List<String> threads) {
+        return () -> {
+            for (int i = 0; i < steps; i++) {
+                counter.incrementAndGet();
+                if (threads != null) {
+                    threads.add(Thread.currentThread().getName());
+                }
+                pause(i);
+            }
+        };
+    }
+
+    @Suspendable
+    static void pause(int i) {
+        StacklessCoroutine.yieldNow();
+    }
+
+    /** Yields once, then throws. */
+    public static StacklessCoroutine.Body failing() {
+        return () -> {
+            StacklessCoroutine.yieldNow();
+            throw new IllegalStateException("coroutine failed");
+        };
+    }
+
+    /** Keeps its yielder in {@code escaped} and yields once. */
+    public static GeneratorBody<Integer> leaksYielder(AtomicReference<Yielder<Integer>> escaped) {
+        return y -> {
+            escaped.set(y);
+            y.yield(1);
+        };
+    }
+
+    /** Yields through a helper class the transformer never saw. */
+    public static GeneratorBody<Integer> throughUntransformedHelper() {
+        return y -> {
+            UntransformedHelper.yieldTwice(y);
+            y.yield(3);
+        };
+    }
+
+    /** A generator body that tries to suspend the coroutine API instead of yielding. */
+    public static GeneratorBody<Integer> coroutineYieldInGenerator() {
+        return y -> StacklessCoroutine.yieldNow();
+    }
+}
