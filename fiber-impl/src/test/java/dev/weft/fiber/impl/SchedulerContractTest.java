@@ -1,0 +1,1008 @@
+package dev.weft.fiber.impl;
+
+import dev.weft.fiber.Fiber;
+import dev.weft.fiber.FiberCancelledException;
+import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.SchedulerStats;
+import dev.weft.fiber.impl.core.StackfulContinuation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The contract every Weft scheduler keeps, run against each implementation by a subclass.
+ *
+ * <p>Each test creates its own schedulers through {@link #scheduler(int)} and closes them
+ * (explicitly where closing is what the test is about; otherwise {@link #closeSchedulers()}
+ * does it with {@code shutdownNow}, so a failing test cannot leave fibers or carriers behind).
+ *
+ * <p>No assertion here depends on timing. Where a test has to wait it waits with a generous
+ * bound ({@link Await#HANG}) whose only purpose is to turn a hang (a lost wake-up, a carrier
+ * that never ends) into a failure with a message.
+ */
+abstract class SchedulerContractTest {
+
+    /** A new scheduler of the implementation under test with {@code parallelism} carriers. */
+    protected abstract FiberScheduler newScheduler(int parallelism);
+
+    /** The carrier count most tests of this subclass run with. */
+    protected abstract int parallelism();
+
+    private final List<FiberScheduler> schedulers = new ArrayList<>();
+
+    /** A scheduler with the subclass's default parallelism, closed after the test. */
+    protected final FiberScheduler scheduler() {
+        return scheduler(parallelism());
+    }
+
+    /** A scheduler with {@code parallelism} carriers, closed after the test. */
+    protected final FiberScheduler scheduler(int parallelism) {
+        FiberScheduler s = newScheduler(parallelism);
+        schedulers.add(s);
+        return s;
+    }
+
+    @AfterEach
+    void closeSchedulers() throws InterruptedException {
+        for (FiberScheduler s : schedulers) {
+            s.shutdownNow();
+        }
+        for (FiberScheduler s : schedulers) {
+            assertTrue(s.awaitTermination(Await.HANG), "scheduler did not terminate after shutdownNow: " + s.stats());
+        }
+    }
+
+    private static <V> Fiber<V> start(FiberScheduler s, Callable<V> task) {
+        return Fiber.builder().scheduler(s).start(task);
+    }
+
+    private static Fiber<Void> start(FiberScheduler s, Runnable task) {
+        return Fiber.builder().scheduler(s).start(task);
+    }
+
+    /** Parks the current fiber until {@code flag} is set; tolerates spurious wake-ups. */
+    private static void parkUntil(AtomicBoolean flag) {
+        while (!flag.get()) {
+            Fiber.park();
+        }
+    }
+
+    /** The prefix of the names of this scheduler's carrier threads. */
+    private static String carrierPrefix(FiberScheduler s) {
+        return "weft-" + s.stats().name() + "-carrier-";
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Results and exceptions
+
+    @Test
+    void resultReachesJoinAndGet() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<Integer> f = start(s, () -> 6 * 7);
+        Await.joined(f);
+        assertEquals(Fiber.State.TERMINATED, f.state());
+        assertTrue(f.isDone());
+        assertFalse(f.isCancelled());
+        assertEquals(42, f.get());
+        assertEquals(42, f.get(Await.HANG), "get is repeatable");
+    }
+
+    @Test
+    void runnableFiberHasNullResult() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean ran = new AtomicBoolean();
+        Fiber<Void> f = start(s, () -> ran.set(true));
+        assertNull(f.get());
+        assertTrue(ran.get());
+    }
+
+    @Test
+    void checkedExceptionReachesGetAsExecutionExceptionCause() throws Exception {
+        FiberScheduler s = scheduler();
+        IOException thrown = new IOException("boom");
+        Fiber<Object> f = start(s, () -> {
+            throw thrown;
+        });
+        f.join(); // join reports termination only; it does not rethrow the task's exception
+        ExecutionException e = assertThrows(ExecutionException.class, f::get);
+        assertSame(thrown, e.getCause());
+        ExecutionException timed = assertThrows(ExecutionException.class, () -> f.get(Await.HANG));
+        assertSame(thrown, timed.getCause());
+        assertFalse(f.isCancelled());
+    }
+
+    @Test
+    void errorAndRuntimeExceptionReachGet() throws Exception {
+        FiberScheduler s = scheduler();
+        AssertionError error = new AssertionError("error in fiber");
+        IllegalStateException runtime = new IllegalStateException("runtime in fiber");
+        Fiber<Object> f1 = start(s, () -> {
+            throw error;
+        });
+        Fiber<Void> f2 = start(s, (Runnable) () -> {
+            throw runtime;
+        });
+        assertSame(error, assertThrows(ExecutionException.class, f1::get).getCause());
+        assertSame(runtime, assertThrows(ExecutionException.class, f2::get).getCause());
+    }
+
+    @Test
+    void getWithTimeoutTimesOutThenReturnsResult() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<String> f = start(s, () -> {
+            parkUntil(release);
+            return "released";
+        });
+        assertThrows(TimeoutException.class, () -> f.get(Duration.ofMillis(20)));
+        assertFalse(f.isDone());
+        release.set(true);
+        f.unpark();
+        assertEquals("released", f.get(Await.HANG));
+    }
+
+    @Test
+    void currentInsideFiberIsTheFiberAndNameIsKept() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicReference<Fiber<?>> seen = new AtomicReference<>();
+        Fiber<String> f = Fiber.builder().scheduler(s).name("named-one").start(() -> {
+            seen.set(Fiber.current());
+            Fiber.yield();
+            return Fiber.current().name();
+        });
+        assertEquals("named-one", f.get());
+        assertSame(f, seen.get());
+        assertSame(s, f.scheduler());
+        Fiber<Void> g = start(s, () -> { });
+        assertNotEquals(f.id(), g.id());
+        assertTrue(g.id() > f.id(), "ids are given in order of creation");
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Cancellation
+
+    @Test
+    void getOfCancelledFiberThrowsCancellationException() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<String> f = start(s, () -> {
+            parkUntil(new AtomicBoolean());
+            return "never";
+        });
+        Await.state(f, Fiber.State.PARKED);
+        assertTrue(f.cancel());
+        Await.joined(f);
+        assertThrows(CancellationException.class, f::get);
+        assertThrows(CancellationException.class, () -> f.get(Await.HANG));
+        assertTrue(f.isCancelled());
+        assertTrue(f.isDone());
+    }
+
+    @Test
+    void cancellationOfParkedFiberRunsFinally() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        AtomicReference<Throwable> thrownAtPark = new AtomicReference<>();
+        Fiber<Void> f = start(s, () -> {
+            try {
+                parkUntil(new AtomicBoolean());
+            } catch (Throwable t) {
+                thrownAtPark.set(t);
+                throw t;
+            } finally {
+                finallyRan.set(true);
+            }
+        });
+        Await.state(f, Fiber.State.PARKED);
+        assertTrue(f.cancel());
+        assertFalse(f.cancel(), "a second cancel reports that the fiber was already cancelled");
+        f.join();
+        assertTrue(finallyRan.get(), "finally block of the cancelled fiber did not run");
+        assertInstanceOf(FiberCancelledException.class, thrownAtPark.get());
+        assertEquals(Fiber.State.TERMINATED, f.state());
+        assertThrows(CancellationException.class, f::get);
+    }
+
+    @Test
+    void cancellationOfSleepingFiberRunsFinally() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        Fiber<Void> f = start(s, () -> {
+            try {
+                Fiber.sleep(Duration.ofDays(1));
+            } catch (InterruptedException e) {
+                throw new AssertionError("cancel is not an interrupt", e);
+            } finally {
+                finallyRan.set(true);
+            }
+        });
+        Await.state(f, Fiber.State.PARKED);
+        assertTrue(f.cancel());
+        Await.joined(f);
+        assertTrue(finallyRan.get());
+        assertThrows(CancellationException.class, f::get);
+    }
+
+    @Test
+    void cancelAfterTerminationReturnsFalse() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<Integer> f = start(s, () -> 1);
+        assertEquals(1, f.get());
+        assertFalse(f.cancel());
+        assertFalse(f.isCancelled());
+        assertEquals(1, f.get(), "a failed cancel does not change the result");
+    }
+
+    @Test
+    void fiberCancelledBeforeItFirstRunsNeverRunsItsTask() throws Exception {
+        FiberScheduler s = scheduler(1);
+        AtomicBoolean occupied = new AtomicBoolean();
+        AtomicBoolean releaseCarrier = new AtomicBoolean();
+        // Holds the only carrier by spinning (not blocking), so the fiber below stays queued.
+        Fiber<Void> hog = start(s, () -> {
+            occupied.set(true);
+            while (!releaseCarrier.get()) {
+                Thread.onSpinWait();
+            }
+        });
+        Await.until("the carrier to be occupied", occupied::get);
+        AtomicBoolean taskRan = new AtomicBoolean();
+        Fiber<Void> f = start(s, () -> taskRan.set(true));
+        assertEquals(Fiber.State.RUNNABLE, f.state());
+        assertTrue(f.cancel());
+        releaseCarrier.set(true);
+        Await.joined(hog);
+        Await.joined(f);
+        assertFalse(taskRan.get(), "a fiber cancelled before it began running ran its task");
+        assertThrows(CancellationException.class, f::get);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Yield
+
+    @Test
+    void yieldInterleavesTwoFibersOnOneCarrier() throws Exception {
+        FiberScheduler s = scheduler(1);
+        int rounds = 50;
+        List<String> trace = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger arrived = new AtomicInteger();
+        Callable<Void> body = () -> {
+            // Wait (yielding) until both fibers are runnable, so that from here on each
+            // yield has exactly one other fiber to hand the carrier to.
+            arrived.incrementAndGet();
+            while (arrived.get() < 2) {
+                Fiber.yield();
+            }
+            String me = Fiber.current().name();
+            for (int i = 0; i < rounds; i++) {
+                trace.add(me);
+                Fiber.yield();
+            }
+            return null;
+        };
+        Fiber<Void> a = Fiber.builder().scheduler(s).name("A").start(body);
+        Fiber<Void> b = Fiber.builder().scheduler(s).name("B").start(body);
+        a.get();
+        b.get();
+        assertEquals(2 * rounds, trace.size());
+        List<String> snapshot = List.copyOf(trace);
+        // The last entries may be one fiber alone once the other has finished its loop.
+        for (int i = 1; i < snapshot.size() - 1; i++) {
+            assertNotEquals(snapshot.get(i - 1), snapshot.get(i),
+                    "yield did not hand the carrier to the other fiber at step " + i + ": " + snapshot);
+        }
+        assertEquals(rounds, Collections.frequency(snapshot, "A"));
+    }
+
+    @Test
+    void yieldKeepsLocalStateAndCompletes() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<Long> f = start(s, () -> {
+            long sum = 0;
+            for (int i = 0; i < 10_000; i++) {
+                sum += i;
+                Fiber.yield();
+            }
+            return sum;
+        });
+        assertEquals(10_000L * 9_999 / 2, f.get());
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Park and unpark
+
+    @Test
+    void unparkBeforeParkIsNotLost() throws Exception {
+        FiberScheduler s = scheduler();
+        int iterations = 2_000;
+        for (int i = 0; i < iterations; i++) {
+            AtomicBoolean unparked = new AtomicBoolean();
+            Fiber<Void> f = start(s, () -> {
+                while (!unparked.get()) {
+                    Fiber.yield();
+                }
+                // The permit was granted while this fiber was running; this park must return.
+                Fiber.park();
+            });
+            f.unpark();
+            unparked.set(true);
+            if (!f.join(Await.HANG)) {
+                fail("iteration " + i + ": park after unpark did not return (permit lost), state " + f.state());
+            }
+        }
+    }
+
+    @Test
+    void unparkOfANewFiberIsKeptForItsFirstPark() throws Exception {
+        FiberScheduler s = scheduler();
+        for (int i = 0; i < 1_000; i++) {
+            Fiber<Void> f = Fiber.builder().scheduler(s).unstarted((Runnable) Fiber::park);
+            f.unpark();
+            f.start();
+            if (!f.join(Await.HANG)) {
+                fail("iteration " + i + ": an unpark before start was lost, state " + f.state());
+            }
+        }
+    }
+
+    @Test
+    void tokenPassingBetweenTwoFibers() throws Exception {
+        FiberScheduler s = scheduler();
+        int passes = 10_000;
+        AtomicInteger turn = new AtomicInteger(); // 0: fiber 0's turn, 1: fiber 1's turn
+        Fiber<Void>[] fibers = newFiberArray(2);
+        for (int me = 0; me < 2; me++) {
+            int self = me;
+            // Both are created before either starts, so each can reach the other from the start.
+            fibers[me] = Fiber.builder().scheduler(s).unstarted(() -> {
+                for (int i = 0; i < passes; i++) {
+                    while (turn.get() != self) {
+                        Fiber.park();
+                    }
+                    turn.set(1 - self);
+                    fibers[1 - self].unpark();
+                }
+            });
+        }
+        fibers[0].start();
+        fibers[1].start();
+        Await.joined(fibers[0]);
+        Await.joined(fibers[1]);
+        fibers[0].get();
+        fibers[1].get();
+    }
+
+    @Test
+    void pingPongWithAPlainThread() throws Exception {
+        FiberScheduler s = scheduler();
+        int roundTrips = 10_000;
+        Thread main = Thread.currentThread();
+        AtomicInteger turn = new AtomicInteger(); // 0: the test thread, 1: the fiber
+        Fiber<Void> f = start(s, () -> {
+            for (int i = 0; i < roundTrips; i++) {
+                while (turn.get() != 1) {
+                    Fiber.park();
+                }
+                turn.set(0);
+                LockSupport.unpark(main);
+            }
+        });
+        long deadline = System.nanoTime() + Await.HANG.toNanos();
+        for (int i = 0; i < roundTrips; i++) {
+            turn.set(1);
+            f.unpark(); // from a plain thread
+            while (turn.get() != 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                if (System.nanoTime() - deadline > 0) {
+                    fail("round trip " + i + " hung; fiber state " + f.state());
+                }
+            }
+        }
+        f.get();
+    }
+
+    @Test
+    void manyUnparkersOfOneFiber() throws Exception {
+        FiberScheduler s = scheduler();
+        int rounds = 1_000;
+        int fiberUnparkers = 3;
+        for (int round = 0; round < rounds; round++) {
+            AtomicInteger arrivals = new AtomicInteger();
+            int expected = fiberUnparkers + 1;
+            Fiber<Void> target = start(s, () -> {
+                while (arrivals.get() < expected) {
+                    Fiber.park();
+                }
+            });
+            for (int u = 0; u < fiberUnparkers; u++) {
+                start(s, () -> {
+                    arrivals.incrementAndGet();
+                    target.unpark();
+                });
+            }
+            arrivals.incrementAndGet();
+            target.unpark(); // the test thread is one more unparker
+            if (!target.join(Await.HANG)) {
+                fail("round " + round + ": target missed a wake-up, arrivals " + arrivals.get()
+                        + ", state " + target.state());
+            }
+        }
+    }
+
+    @Test
+    void timedParkReturnsWithoutUnpark() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<Void> f = start(s, () -> {
+            for (int i = 0; i < 20; i++) {
+                Fiber.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        });
+        f.get(Await.HANG);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Sleep and join
+
+    @Test
+    void sleepersWakeInDeadlineOrder() throws Exception {
+        FiberScheduler s = scheduler();
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        // Deadlines are measured from one base instant so that the order does not depend on
+        // how quickly the three fibers get going.
+        long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        List<Fiber<Void>> fibers = new ArrayList<>();
+        for (int millis : new int[] {30, 20, 10}) {
+            fibers.add(start(s, () -> {
+                long wake = base + TimeUnit.MILLISECONDS.toNanos(millis);
+                try {
+                    Fiber.sleep(Duration.ofNanos(Math.max(0, wake - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                order.add(millis);
+            }));
+        }
+        Await.joinedAll(fibers);
+        assertEquals(List.of(10, 20, 30), order);
+    }
+
+    @Test
+    void sleepOfZeroReturns() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<Void> f = start(s, () -> {
+            try {
+                Fiber.sleep(Duration.ZERO);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        f.get(Await.HANG);
+    }
+
+    @Test
+    void joinWithTimeoutReturnsFalseFromThreadAndFromFiber() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<Void> parked = start(s, () -> parkUntil(release));
+        assertFalse(parked.join(Duration.ofMillis(20)), "join from a thread timed out, yet returned true");
+        Fiber<Boolean> joiner = start(s, () -> parked.join(Duration.ofMillis(20)));
+        assertFalse(joiner.get(), "join from a fiber timed out, yet returned true");
+        assertFalse(parked.isDone());
+        release.set(true);
+        parked.unpark();
+        assertTrue(parked.join(Await.HANG));
+        assertTrue(parked.join(Duration.ZERO), "join of a terminated fiber returns true at once");
+    }
+
+    @Test
+    void fiberJoinsAnotherFiber() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<Integer> inner = start(s, () -> {
+            parkUntil(release);
+            return 5;
+        });
+        Fiber<Integer> outer = start(s, () -> {
+            inner.join();
+            return inner.get() + 1;
+        });
+        Await.state(outer, Fiber.State.PARKED);
+        release.set(true);
+        inner.unpark();
+        assertEquals(6, outer.get(Await.HANG));
+    }
+
+    @Test
+    void manyJoinersOfOneFiberAllWake() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<Integer> target = start(s, () -> {
+            parkUntil(release);
+            return 3;
+        });
+        List<Fiber<Integer>> joiners = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            joiners.add(start(s, () -> target.get()));
+        }
+        release.set(true);
+        target.unpark();
+        for (Fiber<Integer> j : joiners) {
+            assertEquals(3, j.get(Await.HANG));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Interruption and the uncaught-exception handler
+
+    @Test
+    void interruptWakesSleepingFiberWithInterruptedException() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<String> f = start(s, () -> {
+            try {
+                Fiber.sleep(Duration.ofDays(1));
+                return "slept a day";
+            } catch (InterruptedException e) {
+                return "interrupted, status now " + Fiber.interrupted();
+            }
+        });
+        Await.state(f, Fiber.State.PARKED);
+        f.interrupt();
+        assertEquals("interrupted, status now false", f.get(Await.HANG));
+    }
+
+    @Test
+    void interruptBeforeSleepMakesSleepThrowAtOnce() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Fiber<String> f = start(s, () -> {
+            while (!interrupted.get()) {
+                Fiber.yield();
+            }
+            boolean statusBefore = Fiber.current().isInterrupted();
+            try {
+                Fiber.sleep(Duration.ofDays(1));
+                return "slept";
+            } catch (InterruptedException e) {
+                return "status " + statusBefore + ", cleared " + !Fiber.current().isInterrupted();
+            }
+        });
+        f.interrupt();
+        interrupted.set(true);
+        assertEquals("status true, cleared true", f.get(Await.HANG));
+    }
+
+    @Test
+    void interruptWakesJoiningFiber() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<Void> forever = start(s, () -> parkUntil(new AtomicBoolean()));
+        Fiber<String> joiner = start(s, () -> {
+            try {
+                forever.join();
+                return "joined";
+            } catch (InterruptedException e) {
+                return "interrupted";
+            }
+        });
+        Await.state(joiner, Fiber.State.PARKED);
+        joiner.interrupt();
+        assertEquals("interrupted", joiner.get(Await.HANG));
+        assertFalse(forever.isDone());
+    }
+
+    @Test
+    void interruptOfParkedFiberWakesItAndLeavesStatusSet() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<Boolean> f = start(s, () -> {
+            while (!Fiber.current().isInterrupted()) {
+                Fiber.park();
+            }
+            return Fiber.interrupted() && !Fiber.interrupted();
+        });
+        Await.state(f, Fiber.State.PARKED);
+        f.interrupt();
+        assertTrue(f.get(Await.HANG), "park does not clear the interrupt status; interrupted() clears it once");
+    }
+
+    @Test
+    void uncaughtExceptionHandlerIsCalledBeforeJoinReturns() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicReference<Fiber<?>> handledFiber = new AtomicReference<>();
+        AtomicReference<Throwable> handledError = new AtomicReference<>();
+        AtomicInteger calls = new AtomicInteger();
+        RuntimeException boom = new RuntimeException("uncaught in fiber");
+        Fiber<Void> f = Fiber.builder().scheduler(s)
+                .uncaughtExceptionHandler((fiber, error) -> {
+                    calls.incrementAndGet();
+                    handledFiber.set(fiber);
+                    handledError.set(error);
+                })
+                .start(() -> {
+                    throw boom;
+                });
+        f.join();
+        // Documented: the handler runs before joiners wake, so no waiting is needed here.
+        assertEquals(1, calls.get());
+        assertSame(f, handledFiber.get());
+        assertSame(boom, handledError.get());
+        assertSame(boom, assertThrows(ExecutionException.class, f::get).getCause());
+    }
+
+    @Test
+    void uncaughtExceptionHandlerIsNotCalledOnSuccess() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicInteger calls = new AtomicInteger();
+        Fiber<Integer> f = Fiber.builder().scheduler(s)
+                .uncaughtExceptionHandler((fiber, error) -> calls.incrementAndGet())
+                .start(() -> 1);
+        assertEquals(1, f.get());
+        assertEquals(0, calls.get());
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Scale
+
+    @Test
+    void hundredThousandFibersEachYieldingHundredTimesAllComplete() throws Exception {
+        FiberScheduler s = scheduler();
+        int fiberCount = 100_000;
+        int yields = 100;
+        LongAdder yieldsDone = new LongAdder();
+        AtomicInteger completed = new AtomicInteger();
+        Runnable body = () -> {
+            for (int i = 0; i < yields; i++) {
+                Fiber.yield();
+                yieldsDone.increment();
+            }
+            completed.incrementAndGet();
+        };
+        List<Fiber<Void>> fibers = new ArrayList<>(fiberCount);
+        for (int i = 0; i < fiberCount; i++) {
+            fibers.add(start(s, body));
+        }
+        Await.joinedAll(fibers);
+        assertEquals(fiberCount, completed.get());
+        assertEquals((long) fiberCount * yields, yieldsDone.sum());
+        for (Fiber<Void> f : fibers) {
+            assertEquals(Fiber.State.TERMINATED, f.state());
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Life cycle
+
+    @Test
+    void shutdownLetsStartedFibersFinish() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<String> parked = start(s, () -> {
+            parkUntil(release);
+            Fiber.yield();
+            Fiber.sleep(Duration.ofMillis(5));
+            return "finished after shutdown";
+        });
+        Fiber<Integer> busy = start(s, () -> {
+            int n = 0;
+            for (int i = 0; i < 1_000; i++) {
+                Fiber.yield();
+                n++;
+            }
+            return n;
+        });
+        Await.state(parked, Fiber.State.PARKED);
+        s.shutdown();
+        assertTrue(s.isShutdown());
+        assertFalse(s.isTerminated(), "terminated although a started fiber is still parked");
+        release.set(true);
+        parked.unpark();
+        assertTrue(s.awaitTermination(Await.HANG));
+        assertTrue(s.isTerminated());
+        assertEquals("finished after shutdown", parked.get());
+        assertEquals(1_000, busy.get());
+    }
+
+    @Test
+    void closeWaitsForRunningFibers() {
+        FiberScheduler s = scheduler();
+        int n = 20;
+        AtomicInteger finished = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            start(s, () -> {
+                try {
+                    Fiber.sleep(Duration.ofMillis(20));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                Fiber.yield();
+                finished.incrementAndGet();
+            });
+        }
+        s.close();
+        assertEquals(n, finished.get(), "close returned before the fibers it had accepted finished");
+        assertTrue(s.isTerminated());
+    }
+
+    @Test
+    void shutdownNowCancelsParkedFibersAndRunsTheirFinally() throws Exception {
+        FiberScheduler s = scheduler();
+        int n = 20;
+        AtomicInteger finallyRuns = new AtomicInteger();
+        List<Fiber<Void>> fibers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            fibers.add(start(s, () -> {
+                try {
+                    parkUntil(new AtomicBoolean());
+                } finally {
+                    finallyRuns.incrementAndGet();
+                }
+            }));
+        }
+        for (Fiber<Void> f : fibers) {
+            Await.state(f, Fiber.State.PARKED);
+        }
+        s.shutdownNow();
+        assertTrue(s.isShutdown());
+        assertTrue(s.awaitTermination(Await.HANG), "shutdownNow left the scheduler running");
+        assertEquals(n, finallyRuns.get());
+        for (Fiber<Void> f : fibers) {
+            assertTrue(f.isCancelled());
+            assertThrows(CancellationException.class, f::get);
+        }
+    }
+
+    @Test
+    void shutdownNowCancelsSleepingFibers() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        Fiber<Void> f = start(s, () -> {
+            try {
+                Fiber.sleep(Duration.ofDays(1));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            } finally {
+                finallyRan.set(true);
+            }
+        });
+        Await.state(f, Fiber.State.PARKED);
+        s.shutdownNow();
+        assertTrue(s.awaitTermination(Await.HANG));
+        assertTrue(finallyRan.get());
+        assertThrows(CancellationException.class, f::get);
+    }
+
+    @Test
+    void noCarrierThreadIsAliveAfterClose() throws Exception {
+        FiberScheduler s = scheduler();
+        String prefix = carrierPrefix(s);
+        List<Fiber<Void>> fibers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            fibers.add(start(s, () -> {
+                Fiber.yield();
+                try {
+                    Fiber.sleep(Duration.ofMillis(1));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+        }
+        Await.joinedAll(fibers);
+        assertFalse(Await.liveThreadsNamed(prefix).isEmpty(),
+                "no live thread named " + prefix + "*: the naming convention of carriers changed");
+        s.close();
+        assertTrue(s.isTerminated());
+        List<Thread> alive = Await.liveThreadsNamed(prefix);
+        assertTrue(alive.isEmpty(), "carrier threads alive after close:\n" + Await.describeThreads(prefix));
+    }
+
+    @Test
+    void idleSchedulerWithNoFibersClosesCleanly() throws Exception {
+        FiberScheduler s = scheduler();
+        s.close();
+        assertTrue(s.isShutdown());
+        assertTrue(s.isTerminated());
+        assertTrue(Await.liveThreadsNamed(carrierPrefix(s)).isEmpty());
+        assertTrue(s.awaitTermination(Duration.ZERO));
+    }
+
+    @Test
+    void executeAndStartAfterShutdownAreRejected() {
+        FiberScheduler s = scheduler();
+        s.shutdown();
+        assertThrows(RejectedExecutionException.class, () -> s.execute(() -> { }));
+        assertThrows(RejectedExecutionException.class, () -> start(s, () -> 1));
+        Fiber<Integer> unstarted = Fiber.builder().scheduler(s).unstarted(() -> 1);
+        assertThrows(RejectedExecutionException.class, unstarted::start);
+    }
+
+    @Test
+    void plainTasksRunOnCarriersOutsideAnyFiber() throws Exception {
+        FiberScheduler s = scheduler();
+        CompletableFuture<String> threadName = new CompletableFuture<>();
+        CompletableFuture<Fiber<?>> current = new CompletableFuture<>();
+        s.execute(() -> {
+            threadName.complete(Thread.currentThread().getName());
+            current.complete(Fiber.current());
+        });
+        assertTrue(threadName.get(Await.HANG.toSeconds(), TimeUnit.SECONDS).startsWith(carrierPrefix(s)),
+                threadName.get());
+        assertNull(current.get(), "a plain task is not a fiber");
+        assertThrows(NullPointerException.class, () -> s.execute(null));
+    }
+
+    @Test
+    void stateTransitionsObservedFromOutside() throws Exception {
+        FiberScheduler s = scheduler(1);
+        AtomicBoolean hogRunning = new AtomicBoolean();
+        AtomicBoolean releaseHog = new AtomicBoolean();
+        AtomicBoolean running = new AtomicBoolean();
+        AtomicBoolean proceed = new AtomicBoolean();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<Void> f = Fiber.builder().scheduler(s).unstarted(() -> {
+            running.set(true);
+            while (!proceed.get()) {
+                Thread.onSpinWait(); // stays mounted, so the state seen outside is RUNNING
+            }
+            parkUntil(release);
+        });
+        assertEquals(Fiber.State.NEW, f.state());
+
+        Fiber<Void> hog = start(s, () -> {
+            hogRunning.set(true);
+            while (!releaseHog.get()) {
+                Thread.onSpinWait();
+            }
+        });
+        Await.until("the hog fiber to occupy the only carrier", hogRunning::get);
+        f.start();
+        assertEquals(Fiber.State.RUNNABLE, f.state(), "started fiber waiting for the busy carrier");
+
+        releaseHog.set(true);
+        Await.until("the fiber to run", running::get);
+        assertEquals(Fiber.State.RUNNING, f.state());
+        proceed.set(true);
+        Await.state(f, Fiber.State.PARKED);
+        release.set(true);
+        f.unpark();
+        Await.joined(f);
+        assertEquals(Fiber.State.TERMINATED, f.state());
+        Await.joined(hog);
+    }
+
+    @Test
+    void statsDescribeTheScheduler() throws Exception {
+        FiberScheduler s = scheduler();
+        for (int i = 0; i < 10; i++) {
+            start(s, (Runnable) Fiber::yield).get();
+        }
+        // 10 fibers that yield once are at least 20 task runs. A carrier counts a run when it
+        // ends, which can be just after get() returned, so the count is awaited, not read once.
+        Await.until("tasksRun >= 20 (last seen " + s.stats() + ")", () -> s.stats().tasksRun() >= 20);
+        SchedulerStats stats = s.stats();
+        assertEquals(parallelism(), stats.parallelism());
+        assertTrue(stats.carriers() >= 1 && stats.carriers() <= parallelism() + stats.compensating(), stats.toString());
+        assertTrue(stats.name() != null && !stats.name().isEmpty());
+        assertNotEquals(stats.name(), newNamedPeer().stats().name(), "two schedulers share a name");
+    }
+
+    private FiberScheduler newNamedPeer() {
+        return scheduler(1);
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Monitors, foreign blocking and pinning
+
+    @Test
+    void monitorHeldAcrossFiberSleepOnOneCarrierDoesNotDeadlock() throws Exception {
+        FiberScheduler s = scheduler(1);
+        Object monitor = new Object();
+        AtomicInteger inside = new AtomicInteger();
+        List<Fiber<Void>> fibers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            fibers.add(start(s, () -> {
+                synchronized (monitor) {
+                    inside.incrementAndGet();
+                    try {
+                        Fiber.sleep(Duration.ofMillis(20)); // suspends while holding the monitor
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            }));
+        }
+        Await.joinedAll(fibers);
+        for (Fiber<Void> f : fibers) {
+            f.get();
+        }
+        assertEquals(2, inside.get());
+    }
+
+    @Test
+    void threadSleepInManyFibersIsCompensated() throws Exception {
+        FiberScheduler s = scheduler(2);
+        List<Fiber<Void>> fibers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            fibers.add(start(s, () -> {
+                try {
+                    Thread.sleep(10); // blocks the carrier, not just the fiber
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+        }
+        Await.joinedAll(fibers);
+        for (Fiber<Void> f : fibers) {
+            f.get();
+        }
+        assertTrue(s.stats().compensationsTotal() > 0,
+                "carriers blocked in Thread.sleep were never compensated: " + s.stats());
+    }
+
+    @Test
+    void parkInsideCriticalSectionPinsYetCompletesAndIsCounted() throws Exception {
+        FiberScheduler s = scheduler();
+        long before = s.stats().pinnedParks();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<String> f = start(s, () -> {
+            StackfulContinuation.pin();
+            try {
+                parkUntil(release);
+            } finally {
+                StackfulContinuation.unpin();
+            }
+            Fiber.yield(); // unpinned again: yields normally
+            return "done";
+        });
+        Await.state(f, Fiber.State.PINNED);
+        release.set(true);
+        f.unpark();
+        assertEquals("done", f.get(Await.HANG));
+        assertTrue(s.stats().pinnedParks() > before, "pinned park not counted: " + s.stats());
+    }
+
+    @Test
+    void pinnedSleepCompletes() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<String> f = start(s, () -> {
+            StackfulContinuation.pin();
+            try {
+                Fiber.sleep(Duration.ofMillis(5));
+            } finally {
+                StackfulContinuation.unpin();
+            }
+            return "woke";
+        });
+        assertEquals("woke", f.get(Await.HANG));
+        assertTrue(s.stats().pinnedParks() >= 1, s.stats().toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Fiber<Void>[] newFiberArray(int n) {
+        return (Fiber<Void>[]) new Fiber<?>[n];
+    }
+}
