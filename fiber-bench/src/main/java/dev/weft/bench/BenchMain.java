@@ -41,10 +41,12 @@ import java.util.Map;
  * and {@code plots/}. JMH's own log goes to {@code fiber-bench/target/bench-<profile>.log};
  * the console gets one line per benchmark.
  *
- * <p>Options: {@code --profile quick|full}, {@code --docs DIR} (where the report goes),
+ * <p>Options: {@code --profile quick|full|smoke} (smoke: one short iteration of everything, to
+ * check that every benchmark runs; its numbers mean nothing), {@code --docs DIR} (where the report goes),
  * {@code --command TEXT} (printed in the report), {@code --include REGEX} (only matching JMH
  * benchmarks; the results then go to {@code target/bench-partial/} so a partial run never
  * overwrites the committed report), {@code --no-memory} (skip the memory probes),
+ * {@code --no-jmh} (only the memory probes),
  * {@code --report-only} (rewrite the report from existing data).
  */
 public final class BenchMain {
@@ -70,7 +72,9 @@ public final class BenchMain {
                         TimeValue.seconds(60), 2, 90);
                 case "full" -> new Profile(3, 5, TimeValue.seconds(1), 5, TimeValue.seconds(2),
                         TimeValue.minutes(5), 5, 300);
-                default -> throw new IllegalArgumentException("unknown profile '" + name + "' (expected quick or full)");
+                case "smoke" -> new Profile(1, 1, TimeValue.milliseconds(100), 1, TimeValue.milliseconds(200),
+                        TimeValue.seconds(30), 1, 60);
+                default -> throw new IllegalArgumentException("unknown profile '" + name + "' (expected quick, full or smoke)");
             };
         }
     }
@@ -85,6 +89,7 @@ public final class BenchMain {
         String command = "java dev.weft.bench.BenchMain";
         String include = null;
         boolean memory = true;
+        boolean jmh = true;
         boolean reportOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -93,9 +98,10 @@ public final class BenchMain {
                 case "--command" -> command = value(args, ++i, "--command");
                 case "--include" -> include = value(args, ++i, "--include");
                 case "--no-memory" -> memory = false;
+                case "--no-jmh" -> jmh = false;
                 case "--report-only" -> reportOnly = true;
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; expected --profile, "
-                        + "--docs, --command, --include, --no-memory or --report-only");
+                        + "--docs, --command, --include, --no-memory, --no-jmh or --report-only");
             }
         }
         Profile profile = Profile.named(profileName);
@@ -118,7 +124,12 @@ public final class BenchMain {
             System.out.println("Note: the machine is busy (load above 1.5); numbers will be noisy.");
         }
 
-        List<String> failures = new ArrayList<>(runJmh(profileName, profile, include, report.jmhJson()));
+        List<String> failures = new ArrayList<>();
+        if (jmh) {
+            failures.addAll(runJmh(profileName, profile, include, report.jmhJson()));
+        } else {
+            Files.deleteIfExists(report.jmhJson());
+        }
         if (memory && include == null) {
             System.out.println("Memory probes (each in its own JVM):");
             MemoryBenchmarks probes = new MemoryBenchmarks(profile.memoryRounds(), profile.memoryTimeoutSecs(),

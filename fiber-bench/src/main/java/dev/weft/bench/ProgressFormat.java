@@ -80,8 +80,10 @@ final class ProgressFormat implements OutputFormat {
         }
         Result<?> primary = result.getPrimaryResult();
         Result<?> alloc = result.getSecondaryResults().get("gc.alloc.rate.norm");
-        console.printf(Locale.ROOT, "%s %-60s %12.3f ± %-10.3f %-8s%s (%.1f s, %.1f min so far)%n", counter, current,
-                primary.getScore(), primary.getScoreError(), primary.getScoreUnit(),
+        String error = Double.isNaN(primary.getScoreError()) ? ""
+                : String.format(Locale.ROOT, "± %.3f", primary.getScoreError());
+        console.printf(Locale.ROOT, "%s %-60s %12.3f %-12s %-6s%s (%.1f s, %.1f min so far)%n", counter, current,
+                primary.getScore(), error, primary.getScoreUnit(),
                 alloc == null ? "" : String.format(Locale.ROOT, " %8.0f B/op", alloc.getScore()), seconds, elapsed);
     }
 

@@ -34,6 +34,7 @@ public final class RetainedMemoryProbe {
         tasks.awaitSuspended();
         tasks.release();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        tasks.reserve(count);
         for (int r = 0; r < rounds; r++) {
             long before = usedAfterGc(memory);
             tasks.startBatch(count);

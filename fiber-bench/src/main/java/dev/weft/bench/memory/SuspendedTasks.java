@@ -44,6 +44,13 @@ abstract class SuspendedTasks {
         };
     }
 
+    /**
+     * Makes room for {@code count} more tasks in this population's own bookkeeping, so that a
+     * measurement that starts them afterwards does not charge the growth of a list to them.
+     */
+    void reserve(int count) {
+    }
+
     /** Starts {@code count} more tasks. */
     abstract void startBatch(int count);
 
@@ -69,7 +76,7 @@ abstract class SuspendedTasks {
     static final class RawContinuations extends SuspendedTasks {
         private static final StackfulContinuation.Scope SCOPE = new StackfulContinuation.Scope("bench-memory");
         private static final Runnable YIELD = () -> StackfulContinuation.yield(SCOPE);
-        private final List<Parked> tasks = new ArrayList<>();
+        private final ArrayList<Parked> tasks = new ArrayList<>();
 
         RawContinuations(int depth) {
             super(depth);
@@ -84,6 +91,11 @@ abstract class SuspendedTasks {
             protected void enter() {
                 descend(depth, YIELD);
             }
+        }
+
+        @Override
+        void reserve(int count) {
+            tasks.ensureCapacity(tasks.size() + count);
         }
 
         @Override
@@ -118,12 +130,17 @@ abstract class SuspendedTasks {
     static final class WeftFibers extends SuspendedTasks {
         private static final Runnable PARK = Fiber::park;
         private final FiberScheduler scheduler = Schedulers.workStealing(2);
-        private final List<Fiber<Integer>> tasks = new ArrayList<>();
+        private final ArrayList<Fiber<Integer>> tasks = new ArrayList<>();
         /** Tasks before this index are known to be parked. */
         private int confirmed;
 
         WeftFibers(int depth) {
             super(depth);
+        }
+
+        @Override
+        void reserve(int count) {
+            tasks.ensureCapacity(tasks.size() + count);
         }
 
         @Override
@@ -161,12 +178,17 @@ abstract class SuspendedTasks {
     /** Virtual threads parked with {@code LockSupport.park()} (JDK default scheduler). */
     static final class VirtualThreads extends SuspendedTasks {
         private static final Runnable PARK = LockSupport::park;
-        private final List<Thread> tasks = new ArrayList<>();
+        private final ArrayList<Thread> tasks = new ArrayList<>();
         /** Tasks before this index are known to be parked. */
         private int confirmed;
 
         VirtualThreads(int depth) {
             super(depth);
+        }
+
+        @Override
+        void reserve(int count) {
+            tasks.ensureCapacity(tasks.size() + count);
         }
 
         @Override
@@ -210,10 +232,18 @@ abstract class SuspendedTasks {
         }
 
         @Override
+        void reserve(int count) {
+            batches.add(new SuspendedCoroutines(count, depth));
+        }
+
+        @Override
         void startBatch(int count) {
-            SuspendedCoroutines batch = new SuspendedCoroutines(count, depth);
-            batch.start();
-            batches.add(batch);
+            SuspendedCoroutines last = batches.isEmpty() ? null : batches.get(batches.size() - 1);
+            if (last == null || last.room() < count) {
+                last = new SuspendedCoroutines(count, depth);
+                batches.add(last);
+            }
+            last.startBatch(count);
         }
 
         @Override
@@ -225,10 +255,10 @@ abstract class SuspendedTasks {
 
         @Override
         void release() {
+            // The batches stay, empty and reusable, so a reserved capacity survives a release.
             for (SuspendedCoroutines b : batches) {
                 b.release();
             }
-            batches.clear();
         }
     }
 }

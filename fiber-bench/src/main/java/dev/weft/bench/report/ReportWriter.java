@@ -45,6 +45,10 @@ public final class ReportWriter {
         WORKLOADS.put("memory", "Memory");
     }
 
+    /** Classes of one workload that read best in this order; others follow alphabetically. */
+    private static final List<String> CLASS_ORDER = List.of("YieldBench", "RingBench", "SpawnJoinBench", "SkynetBench",
+            "RetainedMemory", "MaxParked");
+
     /** One-line questions for the classes this module ships; other classes get their name only. */
     private static final Map<String, String> QUESTIONS = Map.of(
             "YieldBench", "One yield round trip (suspend, back to the scheduler, resumed), measured as a batch of "
@@ -75,6 +79,7 @@ public final class ReportWriter {
         List<BenchResult> sorted = new ArrayList<>(results);
         sorted.sort(Comparator.comparingInt((BenchResult r) -> workloadRank(workload(r)))
                 .thenComparing(ReportWriter::workload)
+                .thenComparingInt(r -> classRank(r.simpleClassName()))
                 .thenComparing(BenchResult::simpleClassName)
                 .thenComparing(BenchResult::className));
         Map<String, List<BenchResult>> groups = new LinkedHashMap<>();
@@ -103,6 +108,11 @@ public final class ReportWriter {
     static String workload(BenchResult r) {
         String p = r.packageName();
         return p.substring(p.lastIndexOf('.') + 1);
+    }
+
+    private static int classRank(String simpleClassName) {
+        int i = CLASS_ORDER.indexOf(simpleClassName);
+        return i < 0 ? CLASS_ORDER.size() : i;
     }
 
     private static int workloadRank(String workload) {

@@ -140,30 +140,42 @@ class KotlinRing(private val size: Int) : AutoCloseable {
 }
 
 /**
- * [count] coroutines on `Dispatchers.Default`, each suspended [depth] suspend-function frames
- * deep, for the retained-memory measurement. [awaitSuspended] returns once all are suspended;
- * [release] resumes them and waits until they have finished.
+ * Up to [capacity] coroutines on `Dispatchers.Default`, each suspended [depth] suspend-function
+ * frames deep, for the memory probes. The handle arrays are allocated up front, so a
+ * measurement taken around [startBatch] charges only the coroutines themselves (the Java
+ * contenders likewise reserve their handle lists first). [awaitSuspended] returns once all
+ * started coroutines are suspended; [release] resumes them and waits until they have finished.
+ * Driven by one thread; lives as long as the probe's JVM.
  */
-class SuspendedCoroutines(private val count: Int, private val depth: Int) {
-    private val waiting = arrayOfNulls<CancellableContinuation<Unit>>(count)
+class SuspendedCoroutines(private val capacity: Int, private val depth: Int) {
+    private val waiting = arrayOfNulls<CancellableContinuation<Unit>>(capacity)
+    private val jobs = arrayOfNulls<Job>(capacity)
     private val suspendedCount = AtomicInteger()
-    private val jobs = arrayOfNulls<Job>(count)
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+    private var started = 0
 
-    /** Sum of the depths reached, read after [release] so the frames cannot be optimised away. */
+    /** Sum of the depths reached, written as coroutines finish, so the frames cannot be optimised away. */
     @Volatile
     var sink: Long = 0
         private set
 
     init {
-        require(count > 0 && depth > 0) { "count and depth must be positive: $count, $depth" }
+        require(capacity > 0 && depth > 0) { "capacity and depth must be positive: $capacity, $depth" }
     }
 
-    /** Launches the coroutines; each suspends at [depth]. */
-    fun start() {
-        for (i in 0 until count) {
-            jobs[i] = scope.launch { val d = descend(i, depth); synchronized(this@SuspendedCoroutines) { sink += d } }
+    /** How many more coroutines [startBatch] can start. */
+    fun room(): Int = capacity - started
+
+    /** Launches [count] more coroutines; each suspends at [depth]. */
+    fun startBatch(count: Int) {
+        require(count in 1..room()) { "cannot start $count coroutines, room for ${room()}" }
+        for (i in started until started + count) {
+            jobs[i] = scope.launch {
+                val d = descend(i, depth)
+                synchronized(this@SuspendedCoroutines) { sink += d }
+            }
         }
+        started += count
     }
 
     // Not a tail call: the addition after the recursive call keeps every frame's state object alive.
@@ -178,19 +190,26 @@ class SuspendedCoroutines(private val count: Int, private val depth: Int) {
         return descend(index, remaining - 1) + 1
     }
 
-    /** Blocks until every coroutine has suspended. */
+    /** Blocks until every started coroutine has suspended. */
     fun awaitSuspended() {
-        while (suspendedCount.get() < count) {
+        while (suspendedCount.get() < started) {
             Thread.sleep(1)
         }
     }
 
-    /** Resumes every coroutine and waits until all have finished. */
+    /** Resumes every started coroutine and waits until all have finished; then empty again. */
     fun release() {
-        for (i in 0 until count) {
+        for (i in 0 until started) {
             waiting[i]!!.resume(Unit)
+            waiting[i] = null
         }
-        runBlocking { jobs.forEach { it!!.join() } }
-        scope.cancel()
+        runBlocking {
+            for (i in 0 until started) {
+                jobs[i]!!.join()
+                jobs[i] = null
+            }
+        }
+        started = 0
+        suspendedCount.set(0)
     }
 }

@@ -103,8 +103,8 @@ class ReportWriterTest {
     @Test
     void groupsByClassInWorkloadOrderWithBaselinesFirst() {
         Map<String, List<BenchResult>> groups = ReportWriter.byClass(fixture);
-        assertEquals(List.of("dev.weft.bench.switching.RingBench", "dev.weft.bench.switching.YieldBench",
-                "dev.weft.bench.spawn.SkynetBench", "dev.weft.bench.spawn.SpawnJoinBench",
+        assertEquals(List.of("dev.weft.bench.switching.YieldBench", "dev.weft.bench.switching.RingBench",
+                "dev.weft.bench.spawn.SpawnJoinBench", "dev.weft.bench.spawn.SkynetBench",
                 "dev.weft.bench.generator.GeneratorDepthBench"), List.copyOf(groups.keySet()));
         for (List<BenchResult> rows : groups.values()) {
             assertTrue(rows.get(0).isBaseline(), "baseline first in " + rows.get(0).className());
