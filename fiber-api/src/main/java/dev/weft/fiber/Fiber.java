@@ -315,10 +315,7 @@ public interface Fiber<V> {
         /** Creates a fiber that runs {@code task} once {@link Fiber#start()} is called. */
         public Fiber<Void> unstarted(Runnable task) {
             Objects.requireNonNull(task, "task");
-            return unstarted(() -> {
-                task.run();
-                return null;
-            });
+            return FiberProvider.get().newFiber(task, name, scheduler, handler, affinity);
         }
     }
 }

@@ -15,6 +15,10 @@ public interface FiberProvider {
     <V> Fiber<V> newFiber(Callable<V> task, String name, FiberScheduler scheduler,
                           Fiber.UncaughtExceptionHandler handler, boolean carrierAffinity);
 
+    /** As {@link #newFiber(Callable, String, FiberScheduler, Fiber.UncaughtExceptionHandler, boolean)}, for a task without a result. */
+    Fiber<Void> newFiber(Runnable task, String name, FiberScheduler scheduler,
+                         Fiber.UncaughtExceptionHandler handler, boolean carrierAffinity);
+
     Fiber<?> currentFiber();
 
     void yieldCurrent();

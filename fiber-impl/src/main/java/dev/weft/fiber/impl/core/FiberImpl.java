@@ -82,15 +82,43 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
      */
     private static final class Body extends StackfulContinuation {
         final FiberImpl<?> fiber;
+        /**
+         * True when the task is a plain {@code Runnable} and runs as the continuation's first
+         * frame; its exception then leaves through {@code resume()} (see {@link FiberImpl#run()}).
+         */
+        final boolean direct;
 
+        /** For a {@code Callable} task (or a Runnable that is also one): runs {@link #enter()}. */
         Body(FiberImpl<?> fiber) {
             super(SCOPE);
             this.fiber = fiber;
+            this.direct = false;
         }
 
+        /** For a plain {@code Runnable} task: the task is the first frame. */
+        Body(FiberImpl<?> fiber, Runnable task) {
+            super(SCOPE, task);
+            this.fiber = fiber;
+            this.direct = true;
+        }
+
+        /**
+         * A {@code Callable} fiber's body, on its own stack. The logic lives here rather than in
+         * a method of the fiber so that a parked fiber's stack has one frame fewer: interpreted
+         * frames, which the earliest fibers of a JVM park with, are about a hundred bytes each.
+         */
         @Override
         protected void enter() {
-            fiber.enter();
+            FiberImpl<?> f = fiber;
+            Callable<?> task = (Callable<?>) f.slot;
+            f.slot = null;
+            Object result;
+            try {
+                result = task.call();
+            } catch (Throwable e) {
+                result = new Failure(e);
+            }
+            f.slot = result;
         }
     }
 
@@ -137,10 +165,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private final Extras extras;
 
     /**
-     * The user's {@code Callable} until the body starts, null while it runs (so that a parked
-     * fiber does not retain it), then the outcome: the result or a {@link Failure}. One field
-     * for both saves 4 bytes on every fiber. The outcome is written before
-     * {@code state = TERMINATED}, whose volatile write publishes it.
+     * A {@code Callable} task until its body starts, null while it runs (so that a parked fiber
+     * does not retain it), then the outcome: the result or a {@link Failure}. (A plain
+     * {@code Runnable} task is held by the continuation instead.) One field for both saves 4
+     * bytes on every fiber. The outcome is written before {@code state = TERMINATED}, whose
+     * volatile write publishes it.
      */
     private Object slot;
 
@@ -166,11 +195,23 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** Links of the scheduler's {@link LiveFibers} registry, guarded by its stripe lock. */
     FiberImpl<?> registryPrev;
     FiberImpl<?> registryNext;
+    byte registryStripe;
 
-    public FiberImpl(Callable<V> task, String name, FiberScheduler scheduler,
+    /**
+     * @param task a {@code Callable<V>}, or a {@code Runnable} (then {@code V} is {@code Void});
+     *             an object that is both is called as a {@code Callable}
+     */
+    public FiberImpl(Object task, String name, FiberScheduler scheduler,
                      UncaughtExceptionHandler handler, boolean affinity) {
-        this.body = new Body(this);
-        this.slot = Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(task, "task");
+        if (task instanceof Callable<?>) {
+            this.body = new Body(this);
+            this.slot = task;
+        } else if (task instanceof Runnable r) {
+            this.body = new Body(this, r); // the continuation keeps the task; slot stays free for the outcome
+        } else {
+            throw new IllegalArgumentException("task must be a Callable or a Runnable: " + task.getClass().getName());
+        }
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         if (affinity && !scheduler.supportsAffinity()) {
             throw new UnsupportedOperationException("carrier affinity requested, but scheduler " + scheduler
@@ -221,16 +262,27 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
                     + "; a scheduler must run each submitted fiber exactly once");
         }
         Thread self = Thread.currentThread(); // the carrier's own stack, not the fiber's: safe
-        carrier = self;
         if (s == UNPARKED) {
             permit = false; // this mount is the wake-up the permit asked for
-        } else if (s == STARTED && extras != null && extras.affinity) {
-            extras.homeCarrier = scheduler.currentCarrier();
+        } else if (s == STARTED) {
+            if (cancelled) {
+                STATE.setRelease(this, RUNNING);
+                terminate(new Failure(new FiberCancelledException(this + " was cancelled before it ran")));
+                return;
+            }
+            if (extras != null && extras.affinity) {
+                extras.homeCarrier = scheduler.currentCarrier();
+            }
         }
+        carrier = self;
         // Release, not volatile: no other thread acts on RUNNING (unpark acts on PARKED and
         // PINNED only, which are written with volatile stores).
         STATE.setRelease(this, RUNNING);
-        body.resume();
+        try {
+            body.resume();
+        } catch (Throwable e) {
+            slot = new Failure(e); // only a direct Runnable body throws out of the continuation
+        }
         carrier = null;
         afterRun(self);
     }
@@ -251,24 +303,6 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         } else {
             throw new IllegalStateException(this + " returned to its carrier in state " + stateName(s));
         }
-    }
-
-    /** The body, on the fiber's own stack. */
-    @SuppressWarnings("unchecked")
-    private void enter() {
-        Callable<V> t = (Callable<V>) slot;
-        slot = null;
-        Object result;
-        if (cancelled) {
-            result = new Failure(new FiberCancelledException(this + " was cancelled before it ran"));
-        } else {
-            try {
-                result = t.call();
-            } catch (Throwable e) {
-                result = new Failure(e);
-            }
-        }
-        slot = result;
     }
 
     private void terminate(Object result) {

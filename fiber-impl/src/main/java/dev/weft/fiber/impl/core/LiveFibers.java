@@ -8,8 +8,10 @@ import java.util.function.Consumer;
  *
  * <h2>Implementation overview</h2>
  * An intrusive doubly-linked list threaded through {@link FiberImpl#registryPrev} and
- * {@link FiberImpl#registryNext}, split into {@link #STRIPES} stripes by fiber identity, each
- * guarded by its own monitor. A fiber is added once when accepted and removed once when it
+ * {@link FiberImpl#registryNext}, split into {@link #STRIPES} stripes, each guarded by its own
+ * monitor. The stripe is chosen by the caller's hint (not {@code System.identityHashCode}, whose
+ * first call on a fresh object installs a hash in its header) and kept in the fiber, in a byte
+ * that fits the padding of the fiber object. A fiber is added once when accepted and removed once when it
  * terminates, usually on different carriers; with 64 stripes two carriers rarely meet on one
  * monitor, and each operation is a short uncontended monitor enter (no allocation, no
  * suspension inside). Rejected: a {@code ConcurrentHashMap} key set, which costs a 32-byte node
@@ -28,13 +30,15 @@ public final class LiveFibers {
         }
     }
 
-    private static int stripe(FiberImpl<?> f) {
-        return System.identityHashCode(f) & (STRIPES - 1);
-    }
-
-    /** Adds {@code f}, which must not be in any registry. Any thread. */
-    public void add(FiberImpl<?> f) {
-        int s = stripe(f);
+    /**
+     * Adds {@code f}, which must not be in any registry, to the stripe chosen by {@code spread}
+     * (any int; callers pass something that differs between consecutive calls on one thread and
+     * between threads, such as a carrier's index plus its spawn count). The stripe is remembered
+     * in the fiber for {@link #remove}. Any thread.
+     */
+    public void add(FiberImpl<?> f, int spread) {
+        int s = spread & (STRIPES - 1);
+        f.registryStripe = (byte) s;
         synchronized (locks[s]) {
             FiberImpl<?> head = heads[s];
             f.registryNext = head;
@@ -48,7 +52,7 @@ public final class LiveFibers {
 
     /** Removes {@code f}, which must have been added. Any thread. */
     public void remove(FiberImpl<?> f) {
-        int s = stripe(f);
+        int s = f.registryStripe;
         synchronized (locks[s]) {
             FiberImpl<?> prev = f.registryPrev;
             FiberImpl<?> next = f.registryNext;

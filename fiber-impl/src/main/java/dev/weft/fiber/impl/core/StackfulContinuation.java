@@ -55,11 +55,22 @@ public abstract class StackfulContinuation extends Continuation {
     /** Why the last failed {@link #yield(Scope)} of this continuation could not unmount; null if none. */
     private Pinned pinnedReason;
 
+    /** A continuation that runs {@link #enter()}. */
     protected StackfulContinuation(Scope scope) {
         super(scope.jdkScope, scope.entry);
     }
 
-    /** The code that runs on this continuation's stack. */
+    /**
+     * A continuation whose first frame is {@code body} itself: no entry frame of ours below it,
+     * which keeps a suspended continuation's stack a frame or two smaller. {@link #enter()} is
+     * never called; an exception that {@code body} throws propagates out of {@link #resume()},
+     * after which the continuation is finished.
+     */
+    protected StackfulContinuation(Scope scope, Runnable body) {
+        super(scope.jdkScope, body);
+    }
+
+    /** The code that runs on this continuation's stack, unless a body was given to the constructor. */
     protected abstract void enter();
 
     /**

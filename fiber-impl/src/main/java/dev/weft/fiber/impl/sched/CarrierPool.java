@@ -174,10 +174,15 @@ public abstract class CarrierPool implements FiberScheduler {
             taskEnded();
             throw new RejectedExecutionException(this + " is shut down and accepts no new work");
         }
+        Carrier self = currentCarrierOrNull();
         if (liveFibers != null && task instanceof FiberImpl<?> f) {
-            liveFibers.add(f);
+            // a carrier spreads its fibers over the stripes; any other caller picks at random (in a
+            // fiber of another scheduler ThreadLocalRandom may use a stale carrier's seed: harmless here)
+            int spread = self != null ? (self.index << 4) + self.spawns++
+                    : java.util.concurrent.ThreadLocalRandom.current().nextInt();
+            liveFibers.add(f, spread);
         }
-        dispatch(task, currentCarrierOrNull(), NEW_TASK);
+        dispatch(task, self, NEW_TASK);
     }
 
     @Override
@@ -609,6 +614,9 @@ public abstract class CarrierPool implements FiberScheduler {
         private long steals;
         /** Set by the watchdog, cleared by the carrier after its task (under the blocked count). */
         volatile boolean blockedMark;
+
+        /** Fibers this carrier started, a stripe hint for {@link LiveFibers}; written by this carrier only. */
+        int spawns;
 
         // watchdog-only
         long seenSeq;
