@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -284,6 +285,86 @@ abstract class SchedulerContractTest {
         assertThrows(CancellationException.class, f::get);
     }
 
+    @Test
+    void fiberThatSwallowsCancellationIsStillReportedCancelled() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean swallowed = new AtomicBoolean();
+        Fiber<String> f = start(s, () -> {
+            try {
+                parkUntil(new AtomicBoolean());
+            } catch (FiberCancelledException e) {
+                swallowed.set(true);
+            }
+            return "carried on";
+        });
+        Await.state(f, Fiber.State.PARKED);
+        assertTrue(f.cancel());
+        Await.joined(f);
+        assertTrue(swallowed.get());
+        assertTrue(f.isCancelled());
+        assertThrows(CancellationException.class, f::get, "a cancelled fiber that returned a value still reports cancellation");
+    }
+
+    @Test
+    void cancelledFiberThatNeverSuspendsRunsToCompletionButIsCancelled() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean running = new AtomicBoolean();
+        AtomicBoolean release = new AtomicBoolean();
+        AtomicBoolean completed = new AtomicBoolean();
+        Fiber<String> f = start(s, () -> {
+            running.set(true);
+            while (!release.get()) {
+                Thread.onSpinWait(); // no suspension point: cancellation cannot interrupt this
+            }
+            completed.set(true);
+            return "done";
+        });
+        Await.until("the fiber to run", running::get);
+        assertTrue(f.cancel());
+        release.set(true);
+        Await.joined(f);
+        assertTrue(completed.get());
+        assertThrows(CancellationException.class, f::get);
+    }
+
+    @Test
+    void cancelRacingWithUnparkAlwaysEndsTheFiberAndRunsFinallyOnce() throws Exception {
+        FiberScheduler s = scheduler();
+        int rounds = 1_000;
+        AtomicInteger finallyRuns = new AtomicInteger();
+        for (int round = 0; round < rounds; round++) {
+            AtomicBoolean started = new AtomicBoolean();
+            Fiber<Void> f = start(s, () -> {
+                started.set(true);
+                try {
+                    for (int i = 0; ; i++) {
+                        if ((i & 1) == 0) {
+                            Fiber.park();
+                        } else {
+                            Fiber.yield();
+                        }
+                    }
+                } finally {
+                    finallyRuns.incrementAndGet();
+                }
+            });
+            Fiber<Void> unparker = start(s, () -> {
+                for (int i = 0; i < 20; i++) {
+                    f.unpark();
+                    Fiber.yield();
+                }
+            });
+            Await.until("round " + round + " to start", started::get);
+            f.cancel();
+            if (!f.join(Await.HANG)) {
+                fail("round " + round + ": cancelled fiber did not end, state " + f.state());
+            }
+            Await.joined(unparker);
+            assertThrows(CancellationException.class, f::get);
+        }
+        assertEquals(rounds, finallyRuns.get());
+    }
+
     // ----------------------------------------------------------------------------------------
     // Yield
 
@@ -457,6 +538,53 @@ abstract class SchedulerContractTest {
     }
 
     @Test
+    void interruptRacingWithUnparkIsNeverLost() throws Exception {
+        FiberScheduler s = scheduler();
+        for (int round = 0; round < 1_000; round++) {
+            Fiber<Boolean> f = start(s, () -> {
+                while (!Fiber.current().isInterrupted()) {
+                    Fiber.park();
+                }
+                return Fiber.interrupted();
+            });
+            Fiber<Void> unparker = start(s, () -> {
+                for (int i = 0; i < 5; i++) {
+                    f.unpark();
+                    Fiber.yield();
+                }
+            });
+            f.interrupt();
+            Boolean seen = f.get(Await.HANG);
+            assertTrue(seen, "round " + round);
+            Await.joined(unparker);
+        }
+    }
+
+    @Test
+    void timedParksRacingWithUnparksAllReturn() throws Exception {
+        FiberScheduler s = scheduler();
+        int fibers = 200;
+        AtomicInteger arrivals = new AtomicInteger();
+        List<Fiber<Void>> parkers = new ArrayList<>();
+        for (int i = 0; i < fibers; i++) {
+            parkers.add(start(s, () -> {
+                for (int k = 0; k < 50; k++) {
+                    Fiber.parkNanos(TimeUnit.MICROSECONDS.toNanos(1 + ThreadLocalRandom.current().nextInt(500)));
+                }
+                arrivals.incrementAndGet();
+            }));
+        }
+        Thread unparker = Thread.ofPlatform().name("timed-park-unparker").start(() -> {
+            while (arrivals.get() < fibers) {
+                parkers.get(ThreadLocalRandom.current().nextInt(fibers)).unpark();
+            }
+        });
+        Await.joinedAll(parkers);
+        Await.joined(unparker);
+        assertEquals(fibers, arrivals.get());
+    }
+
+    @Test
     void timedParkReturnsWithoutUnpark() throws Exception {
         FiberScheduler s = scheduler();
         Fiber<Void> f = start(s, () -> {
@@ -491,6 +619,38 @@ abstract class SchedulerContractTest {
         }
         Await.joinedAll(fibers);
         assertEquals(List.of(10, 20, 30), order);
+    }
+
+    @Test
+    void tenThousandSleepersWithRandomDeadlinesAllWake() throws Exception {
+        FiberScheduler s = scheduler();
+        int n = 10_000;
+        AtomicInteger woke = new AtomicInteger();
+        List<Fiber<Void>> fibers = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            fibers.add(start(s, () -> {
+                try {
+                    Fiber.sleep(Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                woke.incrementAndGet();
+            }));
+        }
+        Await.joinedAll(fibers);
+        assertEquals(n, woke.get());
+    }
+
+    @Test
+    void sleepLastsAtLeastItsDuration() throws Exception {
+        FiberScheduler s = scheduler();
+        // A lower bound, not a timing assertion: waking early would break Fiber.sleep's contract.
+        Fiber<Long> f = start(s, () -> {
+            long t0 = System.nanoTime();
+            Fiber.sleep(Duration.ofMillis(15));
+            return System.nanoTime() - t0;
+        });
+        assertTrue(f.get(Await.HANG) >= TimeUnit.MILLISECONDS.toNanos(15), "woke after " + f.get() + " ns");
     }
 
     @Test
@@ -652,6 +812,52 @@ abstract class SchedulerContractTest {
         assertSame(f, handledFiber.get());
         assertSame(boom, handledError.get());
         assertSame(boom, assertThrows(ExecutionException.class, f::get).getCause());
+    }
+
+    @Test
+    void joinArrivingWhileTheHandlerRunsWaitsForIt() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean inHandler = new AtomicBoolean();
+        AtomicBoolean joinReturned = new AtomicBoolean();
+        AtomicBoolean handlerSawJoinReturn = new AtomicBoolean();
+        AtomicBoolean handlerDone = new AtomicBoolean();
+        Fiber<Void> f = Fiber.builder().scheduler(s)
+                .uncaughtExceptionHandler((fiber, error) -> {
+                    inHandler.set(true);
+                    // Give a joiner that arrives now time to (wrongly) return; a correct join
+                    // waits, so this bound runs out and the test passes whatever the timing.
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+                    while (!joinReturned.get() && System.nanoTime() - deadline < 0) {
+                        Thread.onSpinWait();
+                    }
+                    handlerSawJoinReturn.set(joinReturned.get());
+                    handlerDone.set(true);
+                })
+                .start(() -> {
+                    throw new IllegalStateException("to the handler");
+                });
+        Await.until("the handler to start", inHandler::get);
+        f.join();
+        joinReturned.set(true);
+        Await.until("the handler to return", handlerDone::get);
+        assertFalse(handlerSawJoinReturn.get(),
+                "join() returned while the uncaught-exception handler was still running (documented: handler runs before joiners wake)");
+        assertThrows(ExecutionException.class, f::get);
+    }
+
+    @Test
+    void handlerThatThrowsDoesNotHurtTheScheduler() throws Exception {
+        FiberScheduler s = scheduler(1);
+        IllegalStateException original = new IllegalStateException("original");
+        Fiber<Void> f = Fiber.builder().scheduler(s)
+                .uncaughtExceptionHandler((fiber, error) -> {
+                    throw new IllegalArgumentException("handler failure");
+                })
+                .start(() -> {
+                    throw original;
+                });
+        assertSame(original, assertThrows(ExecutionException.class, f::get).getCause());
+        assertEquals(7, start(s, () -> 7).get(Await.HANG), "the carrier survives a throwing handler");
     }
 
     @Test
@@ -828,6 +1034,132 @@ abstract class SchedulerContractTest {
         assertTrue(s.isTerminated());
         assertTrue(Await.liveThreadsNamed(carrierPrefix(s)).isEmpty());
         assertTrue(s.awaitTermination(Duration.ZERO));
+    }
+
+    @Test
+    void fiberStartedFromAFiberAfterShutdownIsRejected() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<Object> f = start(s, () -> {
+            parkUntil(release);
+            try {
+                return Fiber.builder().scheduler(s).start(() -> 1);
+            } catch (RejectedExecutionException e) {
+                return e;
+            }
+        });
+        Await.state(f, Fiber.State.PARKED);
+        s.shutdown();
+        release.set(true);
+        f.unpark();
+        assertInstanceOf(RejectedExecutionException.class, f.get(Await.HANG));
+        assertTrue(s.awaitTermination(Await.HANG));
+    }
+
+    @Test
+    void shutdownNowCancelsYieldingFibers() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicInteger finallyRuns = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+        List<Fiber<Void>> fibers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            fibers.add(start(s, () -> {
+                started.incrementAndGet();
+                try {
+                    while (true) {
+                        Fiber.yield();
+                    }
+                } finally {
+                    finallyRuns.incrementAndGet();
+                }
+            }));
+        }
+        // Only fibers that began running have a finally to run; wait for all of them.
+        Await.until("all ten fibers to run", () -> started.get() == 10);
+        s.shutdownNow();
+        assertTrue(s.awaitTermination(Await.HANG), "yielding fibers kept the scheduler alive after shutdownNow");
+        assertEquals(10, finallyRuns.get());
+        for (Fiber<Void> f : fibers) {
+            assertThrows(CancellationException.class, f::get);
+        }
+    }
+
+    @Test
+    void noThreadOfTheSchedulerIsAliveAfterCloseEvenAfterCompensation() throws Exception {
+        FiberScheduler s = scheduler();
+        String prefix = "weft-" + s.stats().name() + "-";
+        List<Fiber<Void>> fibers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fibers.add(start(s, () -> {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+        }
+        Await.joinedAll(fibers);
+        s.close();
+        assertTrue(Await.liveThreadsNamed(prefix).isEmpty(),
+                "threads of the scheduler alive after close:\n" + Await.describeThreads(prefix));
+    }
+
+    @Test
+    void compensatingCarriersRetireWhenIdle() throws Exception {
+        FiberScheduler s = scheduler();
+        List<Fiber<Void>> fibers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fibers.add(start(s, () -> {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+        }
+        Await.joinedAll(fibers);
+        assertTrue(s.stats().compensationsTotal() > 0, s.stats().toString());
+        Await.until("compensating carriers to retire (" + s.stats() + ")", () -> s.stats().compensating() == 0);
+        Await.until("the carrier count to return to the parallelism (" + s.stats() + ")",
+                () -> s.stats().carriers() <= parallelism());
+    }
+
+    @Test
+    void plainTaskThatThrowsDoesNotKillItsCarrier() throws Exception {
+        FiberScheduler s = scheduler(1);
+        for (int i = 0; i < 3; i++) {
+            s.execute(() -> {
+                throw new IllegalStateException("plain task failure (expected by the test)");
+            });
+        }
+        assertEquals(3, start(s, () -> 3).get(Await.HANG));
+        CompletableFuture<Boolean> ran = new CompletableFuture<>();
+        s.execute(() -> ran.complete(true));
+        assertTrue(ran.get(Await.HANG.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void deepStackSurvivesSuspensionAndStackOverflowReachesGet() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<Integer> deep = start(s, () -> recurseThenYield(2_000));
+        assertEquals(2_000, deep.get(Await.HANG));
+        Fiber<Integer> overflow = start(s, () -> recurseForever(0));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> overflow.get(Await.HANG));
+        assertInstanceOf(StackOverflowError.class, e.getCause());
+        assertEquals(1, start(s, () -> 1).get(Await.HANG), "the scheduler still runs fibers after an overflow");
+    }
+
+    private static int recurseThenYield(int depth) {
+        if (depth == 0) {
+            Fiber.yield();
+            Fiber.parkNanos(1_000);
+            return 0;
+        }
+        return 1 + recurseThenYield(depth - 1);
+    }
+
+    private static int recurseForever(int depth) {
+        return 1 + recurseForever(depth + 1);
     }
 
     @Test
