@@ -1,7 +1,8 @@
 package dev.weft.bench.memory;
 
 /**
- * Grows a population of tasks suspended at depth 1, batch by batch, until the heap runs out.
+ * Grows a population of tasks suspended at depth 1, batch by batch, until the heap runs out
+ * (after a warm-up, see {@link SuspendedTasks#warmUp}).
  * Run in a JVM with a small fixed heap and {@code -XX:+ExitOnOutOfMemoryError} (see
  * {@link MemoryBenchmarks}); prints {@code PARKED <n>} each time {@code n} tasks are all
  * suspended, so the last such line is the largest population that fitted. Stops by itself at
@@ -21,6 +22,7 @@ public final class MaxParkedProbe {
         SuspendedTasks tasks = SuspendedTasks.create(args[0], 1);
         int batch = Integer.parseInt(args[1]);
         long cap = Long.parseLong(args[2]);
+        tasks.warmUp(batch);
         long parked = 0;
         while (parked < cap) {
             tasks.startBatch(batch);

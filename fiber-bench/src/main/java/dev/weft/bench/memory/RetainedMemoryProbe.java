@@ -8,14 +8,14 @@ import java.lang.management.MemoryMXBean;
  * {@link MemoryBenchmarks}): the heap in use after a full GC with {@code count} tasks suspended
  * {@code depth} frames deep, minus the same before they were started, divided by {@code count}.
  *
- * <p>A warm-up batch first loads the classes and starts the threads involved (carriers, the
- * JDK's virtual-thread scheduler, Kotlin's dispatcher), so they are not charged to the tasks.
- * Prints one line {@code RETAINED <bytes>} per round.
+ * <p>Warm-up populations first ({@link SuspendedTasks#warmUp}), so neither class loading, nor
+ * thread start-up, nor interpreted frames are charged to the tasks. Prints one line
+ * {@code RETAINED <bytes>} per round.
  *
  * <p>Usage: {@code RetainedMemoryProbe <contender> <depth> <count> <rounds>}.
  */
 public final class RetainedMemoryProbe {
-    private static final int WARM_UP_TASKS = 2_000;
+    private static final int WARM_UP_TASKS = 20_000;
 
     private RetainedMemoryProbe() {
     }
@@ -30,9 +30,7 @@ public final class RetainedMemoryProbe {
         int count = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
         SuspendedTasks tasks = SuspendedTasks.create(contender, depth);
-        tasks.startBatch(WARM_UP_TASKS);
-        tasks.awaitSuspended();
-        tasks.release();
+        tasks.warmUp(WARM_UP_TASKS);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         tasks.reserve(count);
         for (int r = 0; r < rounds; r++) {

@@ -51,6 +51,22 @@ abstract class SuspendedTasks {
     void reserve(int count) {
     }
 
+    /**
+     * Starts, suspends and releases a few populations of {@code count} tasks, pausing between
+     * them, so that class loading, the threads involved (carriers, the JDK's virtual-thread
+     * scheduler, Kotlin's dispatcher) and, above all, the JIT compilation of the code on the
+     * suspended stacks are done before anything is measured: an interpreted frame is several
+     * times larger than a compiled one, and a population mixing the two measures neither.
+     */
+    final void warmUp(int count) throws InterruptedException {
+        for (int round = 0; round < 3; round++) {
+            startBatch(count);
+            awaitSuspended();
+            release();
+            Thread.sleep(200);
+        }
+    }
+
     /** Starts {@code count} more tasks. */
     abstract void startBatch(int count);
 
