@@ -65,7 +65,11 @@ public interface Fiber<V> {
         TERMINATED
     }
 
-    /** Handler for an exception that ends a fiber. Called on the fiber's carrier before joiners wake. */
+    /**
+     * Handler for an exception that ends a fiber. Called on the fiber's carrier before the fiber
+     * counts as terminated and before joiners wake; it must not wait for that fiber (no
+     * {@code join} or {@code get} on it). Not called for cancellation.
+     */
     @FunctionalInterface
     interface UncaughtExceptionHandler {
         void uncaughtException(Fiber<?> fiber, Throwable error);

@@ -305,12 +305,16 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         }
     }
 
+    /**
+     * Publishes the outcome and wakes joiners. The uncaught-exception handler runs first, so
+     * that a join returns only after it (the handler must therefore not wait for this fiber).
+     */
     private void terminate(Object result) {
         slot = result;
-        state = TERMINATED;
         if (result instanceof Failure f && !(cancelled || f.error instanceof FiberCancelledException)) {
             reportUncaught(f.error);
         }
+        state = TERMINATED;
         Object w = WAITERS.getAndSet(this, NO_MORE_WAITERS);
         for (Waiter n = w instanceof Waiter first ? first : null; n != null; n = n.next) {
             n.wake();

@@ -377,7 +377,10 @@ public abstract class CarrierPool implements FiberScheduler {
         }
     }
 
-    /** Called by carrier {@code c} as it exits. */
+    /**
+     * Called by carrier {@code c} as it exits. The watchdog joins exited carriers, so that once
+     * the pool reports itself terminated none of its threads is still alive.
+     */
     final void carrierExited(Carrier c) {
         carriers[c.index] = null;
         if (c.compensating) {
@@ -386,9 +389,30 @@ public abstract class CarrierPool implements FiberScheduler {
         if (c.blockedMark) {
             blocked.decrementAndGet();
         }
+        exited.offer(c);
         if (alive.decrementAndGet() == 0 && stopping) {
-            terminated.countDown();
             LockSupport.unpark(watchdog);
+        }
+    }
+
+    /** Carriers that have exited and not yet been joined by the watchdog. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Carrier> exited = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Watchdog only: waits for exited carrier threads to end (they are past their last action). */
+    private void joinExited() {
+        Carrier c;
+        while ((c = exited.poll()) != null) {
+            boolean interrupted = false;
+            while (c.isAlive()) {
+                try {
+                    c.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -413,7 +437,17 @@ public abstract class CarrierPool implements FiberScheduler {
     }
 
     private void watch() {
+        try {
+            watchUntilStopped();
+        } finally {
+            joinExited();
+            terminated.countDown();
+        }
+    }
+
+    private void watchUntilStopped() {
         while (!stopping || alive.get() > 0) {
+            joinExited();
             boolean anyActive = false;
             for (int i = 0; i < carriers.length; i++) {
                 Carrier c = carriers[i];
@@ -518,6 +552,7 @@ public abstract class CarrierPool implements FiberScheduler {
         return runState != RUNNING;
     }
 
+    /** True once the carriers have ended and the watchdog has joined them; the watchdog itself may take a moment more. */
     @Override
     public boolean isTerminated() {
         return terminated.getCount() == 0;
@@ -535,7 +570,11 @@ public abstract class CarrierPool implements FiberScheduler {
         } catch (ArithmeticException overflow) {
             nanos = Long.MAX_VALUE;
         }
-        return terminated.await(nanos, TimeUnit.NANOSECONDS);
+        if (!terminated.await(nanos, TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        watchdog.join(); // it counted down as its last action: this returns at once
+        return true;
     }
 
     @Override
