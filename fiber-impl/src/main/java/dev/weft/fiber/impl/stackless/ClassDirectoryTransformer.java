@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * harmless. Referenced classes are read from the directory first, then from this program's
  * class path, so run it with the project's class path:
  * <pre>
- *   java -cp target/classes:&lt;dependencies&gt; dev.weft.fiber.impl.stackless.ClassDirectoryTransformer target/classes
+ *   java -cp target/classes:&lt;dependencies&gt; dev.weft.fiber.impl.stackless.ClassDirectoryTransformer \
+ *        target/classes [--only com.example.gen]...
  * </pre>
  * Exits with status 1, listing every refusal (class, method, line, reason), if any class is
  * refused; nothing is written in that case. {@code docs/generators.md} shows the Maven setup.
@@ -25,26 +26,30 @@ public final class ClassDirectoryTransformer {
     }
 
     /**
-     * @param args one or more class directories
+     * @param args {@code <classes-dir> [--only <package>]...}: the directory, and optionally the
+     *             packages (with sub-packages) whose classes are transformed; other classes are
+     *             still read to resolve types
      */
     public static void main(String[] args) {
-        if (args.length == 0) {
-            System.err.println("usage: ClassDirectoryTransformer <classes-dir>...");
+        if (args.length == 0 || args.length % 2 == 0) {
+            System.err.println("usage: ClassDirectoryTransformer <classes-dir> [--only <package>]...");
             System.exit(2);
         }
-        int status = 0;
-        for (String dir : args) {
-            try {
-                Summary s = transformDirectory(Path.of(dir));
-                System.out.println("Weft stackless transformer: " + dir + ": rewrote " + s.rewritten
-                        + " of " + s.examined + " classes");
-            } catch (TransformRefusedException e) {
-                System.err.println(e.getMessage());
-                status = 1;
+        List<String> only = new ArrayList<>();
+        for (int i = 1; i < args.length; i += 2) {
+            if (!args[i].equals("--only")) {
+                System.err.println("unknown option " + args[i] + "; usage: ClassDirectoryTransformer <classes-dir> [--only <package>]...");
+                System.exit(2);
             }
+            only.add(args[i + 1].replace('.', '/') + "/");
         }
-        if (status != 0) {
-            System.exit(status);
+        try {
+            Summary s = transformDirectory(Path.of(args[0]), only);
+            System.out.println("Weft stackless transformer: " + args[0] + ": rewrote " + s.rewritten
+                    + " of " + s.examined + " classes");
+        } catch (TransformRefusedException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
         }
     }
 
@@ -55,10 +60,13 @@ public final class ClassDirectoryTransformer {
     /**
      * Transforms every class file under {@code dir} in place.
      *
+     * @param only internal-name prefixes ({@code com/example/}) of the classes to transform;
+     *             empty for all
+     *
      * @throws TransformRefusedException listing the refusals of every refused class (no file is
      *         written if any class is refused)
      */
-    static Summary transformDirectory(Path dir) {
+    static Summary transformDirectory(Path dir, List<String> only) {
         ClassLoader fallback = ClassDirectoryTransformer.class.getClassLoader();
         ClassHierarchy hierarchy = new ClassHierarchy(name -> {
             Path p = dir.resolve(name + ".class");
@@ -71,7 +79,10 @@ public final class ClassDirectoryTransformer {
         SuspendableTransformer transformer = new SuspendableTransformer(hierarchy);
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(p -> p.toString().endsWith(".class")).sorted().toList();
+            files = walk.filter(p -> p.toString().endsWith(".class"))
+                    .filter(p -> only.isEmpty() || only.stream().anyMatch(
+                            prefix -> dir.relativize(p).toString().replace('\\', '/').startsWith(prefix)))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }

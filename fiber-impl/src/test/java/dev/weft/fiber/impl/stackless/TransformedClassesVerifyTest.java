@@ -77,13 +77,29 @@ class TransformedClassesVerifyTest {
         Files.createDirectories(target);
         byte[] original = TransformerRefusalTest.classBytes("dev/weft/fiber/impl/stackless/samples/Samples");
         Files.write(target.resolve("Samples.class"), original);
-        ClassDirectoryTransformer.Summary first = ClassDirectoryTransformer.transformDirectory(dir);
+        ClassDirectoryTransformer.Summary first = ClassDirectoryTransformer.transformDirectory(dir, java.util.List.of());
         assertEquals(new ClassDirectoryTransformer.Summary(1, 1), first);
         byte[] rewritten = Files.readAllBytes(target.resolve("Samples.class"));
         assertTrue(verify(rewritten, getClass().getClassLoader()).isEmpty());
-        ClassDirectoryTransformer.Summary second = ClassDirectoryTransformer.transformDirectory(dir);
+        ClassDirectoryTransformer.Summary second = ClassDirectoryTransformer.transformDirectory(dir, java.util.List.of());
         assertEquals(new ClassDirectoryTransformer.Summary(1, 0), second);
         assertArrayEquals(rewritten, Files.readAllBytes(target.resolve("Samples.class")));
+    }
+
+    @Test
+    void classDirectoryTransformerOnlyTouchesTheChosenPackages(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path samples = dir.resolve("dev/weft/fiber/impl/stackless/samples");
+        Path refused = dir.resolve("dev/weft/fiber/impl/stackless/refused");
+        Files.createDirectories(samples);
+        Files.createDirectories(refused);
+        Files.write(samples.resolve("Samples.class"),
+                TransformerRefusalTest.classBytes("dev/weft/fiber/impl/stackless/samples/Samples"));
+        byte[] notMarked = TransformerRefusalTest.classBytes("dev/weft/fiber/impl/stackless/refused/NotMarked");
+        Files.write(refused.resolve("NotMarked.class"), notMarked);
+        ClassDirectoryTransformer.Summary s = ClassDirectoryTransformer.transformDirectory(dir,
+                List.of("dev/weft/fiber/impl/stackless/samples/"));
+        assertEquals(new ClassDirectoryTransformer.Summary(1, 1), s);
+        assertArrayEquals(notMarked, Files.readAllBytes(refused.resolve("NotMarked.class")));
     }
 
     @Test
@@ -93,7 +109,7 @@ class TransformedClassesVerifyTest {
         byte[] refused = TransformerRefusalTest.classBytes("dev/weft/fiber/impl/stackless/refused/NotMarked");
         Files.write(target.resolve("NotMarked.class"), refused);
         TransformRefusedException e = org.junit.jupiter.api.Assertions.assertThrows(TransformRefusedException.class,
-                () -> ClassDirectoryTransformer.transformDirectory(dir));
+                () -> ClassDirectoryTransformer.transformDirectory(dir, java.util.List.of()));
         assertTrue(e.getMessage().contains("NotMarked.run"), e.getMessage());
         assertArrayEquals(refused, Files.readAllBytes(target.resolve("NotMarked.class")));
     }
