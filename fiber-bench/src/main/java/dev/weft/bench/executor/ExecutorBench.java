@@ -13,6 +13,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -78,10 +80,9 @@ public class ExecutorBench {
                 sum += executor.submit(SHORT_TASK).get();
             }
         } else {
-            @SuppressWarnings("unchecked")
-            Future<Integer>[] futures = new Future[TASKS];
+            List<Future<Integer>> futures = new ArrayList<>(TASKS);
             for (int i = 0; i < TASKS; i++) {
-                futures[i] = executor.submit(SHORT_TASK);
+                futures.add(executor.submit(SHORT_TASK));
             }
             for (Future<Integer> f : futures) {
                 sum += f.get();

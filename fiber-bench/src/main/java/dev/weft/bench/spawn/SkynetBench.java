@@ -15,6 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
@@ -125,11 +127,10 @@ public class SkynetBench {
             return first;
         }
         long childSize = size / FAN_OUT;
-        @SuppressWarnings("unchecked")
-        Fiber<Long>[] children = new Fiber[FAN_OUT];
+        List<Fiber<Long>> children = new ArrayList<>(FAN_OUT);
         for (int i = 0; i < FAN_OUT; i++) {
             long childFirst = first + i * childSize;
-            children[i] = Fiber.builder().scheduler(scheduler).start(() -> fiberNode(scheduler, childFirst, childSize));
+            children.add(Fiber.builder().scheduler(scheduler).start(() -> fiberNode(scheduler, childFirst, childSize)));
         }
         long sum = 0;
         for (Fiber<Long> child : children) {

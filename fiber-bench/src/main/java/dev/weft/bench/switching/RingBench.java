@@ -100,7 +100,7 @@ public class RingBench {
 
         @TearDown(Level.Trial)
         public void tearDown() throws InterruptedException {
-            ring.close();
+            ring.stop();
             fiberScheduler.close();
         }
     }
@@ -120,7 +120,7 @@ public class RingBench {
 
         @TearDown(Level.Trial)
         public void tearDown() throws InterruptedException {
-            ring.close();
+            ring.stop();
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * park is never lost, and a spurious wake-up just re-checks {@code holder}. The member that
  * finds zero hops left makes the ring idle and opens the {@link #pass} caller's latch.
  */
-abstract class TokenRing implements AutoCloseable {
+abstract class TokenRing {
     private final int size;
     private volatile int holder = -1;
     private volatile int remaining;
@@ -47,7 +47,7 @@ abstract class TokenRing implements AutoCloseable {
     /** Unparks member {@code index}. */
     abstract void unpark(int index);
 
-    /** Waits for member {@code index} to end after {@link #close()}. */
+    /** Waits for member {@code index} to end after {@link #stop()}. */
     abstract void joinMember(int index) throws InterruptedException;
 
     private void memberLoop(int index) {
@@ -86,8 +86,7 @@ abstract class TokenRing implements AutoCloseable {
     }
 
     /** Ends every member and waits for them. */
-    @Override
-    public final void close() throws InterruptedException {
+    final void stop() throws InterruptedException {
         closed = true;
         for (int i = 0; i < size; i++) {
             unpark(i);
