@@ -238,13 +238,13 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             throw new IllegalStateException(this + " was already started");
         }
         if (cancelled) {
-            terminate(new Failure(new FiberCancelledException(this + " was cancelled before it started")));
+            terminate(new Failure(new FiberCancelledException(this + " was cancelled before it started")), false);
             return this;
         }
         try {
             scheduler.execute(this);
         } catch (RuntimeException | Error e) {
-            terminate(new Failure(e));
+            terminate(new Failure(e), false);
             throw e;
         }
         return this;
@@ -267,7 +267,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         } else if (s == STARTED) {
             if (cancelled) {
                 STATE.setRelease(this, RUNNING);
-                terminate(new Failure(new FiberCancelledException(this + " was cancelled before it ran")));
+                terminate(new Failure(new FiberCancelledException(this + " was cancelled before it ran")), true);
                 return;
             }
             if (extras != null && extras.affinity) {
@@ -299,7 +299,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
                 submitFromCarrier(self, false);
             }
         } else if (body.isFinished()) {
-            terminate(slot); // enter() has stored the outcome
+            terminate(slot, true); // enter() has stored the outcome
         } else {
             throw new IllegalStateException(this + " returned to its carrier in state " + stateName(s));
         }
@@ -308,8 +308,9 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /**
      * Publishes the outcome and wakes joiners. The uncaught-exception handler runs first, so
      * that a join returns only after it (the handler must therefore not wait for this fiber).
+     * {@code accepted}: the scheduler took the fiber through {@code execute} and is told of its end.
      */
-    private void terminate(Object result) {
+    private void terminate(Object result, boolean accepted) {
         slot = result;
         if (result instanceof Failure f && !(cancelled || f.error instanceof FiberCancelledException)) {
             reportUncaught(f.error);
@@ -319,7 +320,9 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         for (Waiter n = w instanceof Waiter first ? first : null; n != null; n = n.next) {
             n.wake();
         }
-        scheduler.fiberTerminated(this);
+        if (accepted) {
+            scheduler.fiberTerminated(this);
+        }
     }
 
     private void reportUncaught(Throwable error) {
