@@ -1333,6 +1333,127 @@ abstract class SchedulerContractTest {
         assertTrue(s.stats().pinnedParks() >= 1, s.stats().toString());
     }
 
+    @Test
+    void pinnedSleepingFiberIsInterruptible() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<String> f = start(s, () -> {
+            StackfulContinuation.pin();
+            try {
+                Fiber.sleep(Duration.ofDays(1));
+                return "slept";
+            } catch (InterruptedException e) {
+                return "interrupted";
+            } finally {
+                StackfulContinuation.unpin();
+            }
+        });
+        Await.state(f, Fiber.State.PINNED);
+        f.interrupt();
+        assertEquals("interrupted", f.get(Await.HANG));
+    }
+
+    @Test
+    void pinnedParkedFiberCanBeCancelled() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        Fiber<Void> f = start(s, () -> {
+            StackfulContinuation.pin();
+            try {
+                parkUntil(new AtomicBoolean());
+            } finally {
+                StackfulContinuation.unpin();
+                finallyRan.set(true);
+            }
+        });
+        Await.state(f, Fiber.State.PINNED);
+        assertTrue(f.cancel());
+        Await.joined(f);
+        assertTrue(finallyRan.get());
+        assertThrows(CancellationException.class, f::get);
+    }
+
+    @Test
+    void otherFibersRunWhileTheOnlyCarrierIsPinned() throws Exception {
+        FiberScheduler s = scheduler(1);
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<Void> pinned = start(s, () -> {
+            StackfulContinuation.pin();
+            try {
+                parkUntil(release);
+            } finally {
+                StackfulContinuation.unpin();
+            }
+        });
+        Await.state(pinned, Fiber.State.PINNED);
+        Fiber<Integer> other = start(s, () -> 5);
+        boolean ranWhilePinned;
+        try {
+            ranWhilePinned = other.join(Duration.ofSeconds(10));
+        } finally {
+            release.set(true);
+            pinned.unpark();
+        }
+        Await.joined(pinned);
+        assertTrue(ranWhilePinned, "a fiber pinned on the only carrier stopped every other fiber (no compensation): " + s.stats());
+        assertEquals(5, other.get());
+    }
+
+    @Test
+    void cancelledUnstartedFiberNeverRunsWhenStarted() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean ran = new AtomicBoolean();
+        Fiber<Void> f = Fiber.builder().scheduler(s).unstarted(() -> ran.set(true));
+        assertTrue(f.cancel());
+        assertTrue(f.isCancelled());
+        f.start();
+        Await.joined(f);
+        assertFalse(ran.get(), "a fiber cancelled before start ran its task");
+        assertThrows(CancellationException.class, f::get);
+        s.shutdown();
+        assertTrue(s.awaitTermination(Duration.ofSeconds(10)),
+                "a fiber cancelled before start left the scheduler unable to terminate: " + s.stats());
+    }
+
+    @Test
+    void rejectedStartDoesNotStopTheCarriersOfALiveFiber() throws Exception {
+        FiberScheduler s = scheduler();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<String> alive = start(s, () -> {
+            parkUntil(release);
+            Fiber.yield();
+            return "finished";
+        });
+        Await.state(alive, Fiber.State.PARKED);
+        s.shutdown();
+        assertThrows(RejectedExecutionException.class, () -> start(s, () -> 1));
+        assertThrows(RejectedExecutionException.class, () -> start(s, () -> 2));
+        release.set(true);
+        alive.unpark();
+        assertTrue(alive.join(Duration.ofSeconds(10)),
+                "after rejected starts, a fiber accepted before shutdown was never run again: " + alive.state() + ", " + s.stats());
+        assertEquals("finished", alive.get());
+        assertTrue(s.awaitTermination(Await.HANG));
+    }
+
+    @Test
+    void unparkAndInterruptOfTerminatedFiberAreHarmless() throws Exception {
+        FiberScheduler s = scheduler();
+        Fiber<Integer> f = start(s, () -> 1);
+        assertEquals(1, f.get());
+        f.unpark();
+        f.interrupt();
+        assertEquals(1, f.get());
+        assertEquals(Fiber.State.TERMINATED, f.state());
+    }
+
+    @Test
+    void carriersAreDaemonThreads() throws Exception {
+        FiberScheduler s = scheduler();
+        CompletableFuture<Boolean> daemon = new CompletableFuture<>();
+        s.execute(() -> daemon.complete(Thread.currentThread().isDaemon()));
+        assertTrue(daemon.get(Await.HANG.toSeconds(), TimeUnit.SECONDS), "carriers must not keep the JVM alive");
+    }
+
     @SuppressWarnings("unchecked")
     private static Fiber<Void>[] newFiberArray(int n) {
         return (Fiber<Void>[]) new Fiber<?>[n];
