@@ -15,11 +15,32 @@ import java.util.stream.Collectors;
  * @param scoreError       the half-width of its 99.9% confidence interval, NaN when unknown
  * @param unit             the score's unit, e.g. {@code ns/op}
  * @param allocBytesPerOp  bytes allocated per operation ({@code -prof gc}), NaN when not measured
+ * @param extraMetrics     the benchmark's own secondary metrics (e.g. {@code @AuxCounters}) by name;
+ *                         the profilers' {@code gc.*} metrics are not among them
  */
 public record BenchResult(String benchmark, String mode, Map<String, String> params, double score,
-                          double scoreError, String unit, double allocBytesPerOp) {
+                          double scoreError, String unit, double allocBytesPerOp, Map<String, Metric> extraMetrics) {
 
-    /** Validates the fields and freezes the parameter map. */
+    /**
+     * A secondary metric.
+     *
+     * @param score the value
+     * @param unit  its unit as JMH prints it ({@code #} for event counters)
+     */
+    public record Metric(double score, String unit) {
+        /** Validates the unit. */
+        public Metric {
+            Objects.requireNonNull(unit, "unit");
+        }
+    }
+
+    /** A row without secondary metrics of its own. */
+    public BenchResult(String benchmark, String mode, Map<String, String> params, double score, double scoreError,
+                       String unit, double allocBytesPerOp) {
+        this(benchmark, mode, params, score, scoreError, unit, allocBytesPerOp, Map.of());
+    }
+
+    /** Validates the fields and freezes the maps. */
     public BenchResult {
         Objects.requireNonNull(benchmark, "benchmark");
         Objects.requireNonNull(mode, "mode");
@@ -29,6 +50,7 @@ public record BenchResult(String benchmark, String mode, Map<String, String> par
             throw new IllegalArgumentException("benchmark must be a qualified Class.method name: " + benchmark);
         }
         params = Map.copyOf(params);
+        extraMetrics = Map.copyOf(extraMetrics);
     }
 
     /** The benchmark class, fully qualified. */
@@ -54,9 +76,12 @@ public record BenchResult(String benchmark, String mode, Map<String, String> par
         return benchmark.substring(benchmark.lastIndexOf('.') + 1);
     }
 
-    /** Whether this row is a baseline of its class: its method name starts with {@code baseline}. */
+    /**
+     * Whether this row is a baseline of its class: its method name, or the value of one of its
+     * parameters, starts with {@code baseline}.
+     */
     public boolean isBaseline() {
-        return method().startsWith("baseline");
+        return method().startsWith("baseline") || params.values().stream().anyMatch(v -> v.startsWith("baseline"));
     }
 
     /** Whether a larger score is better: throughput modes, and counts of tasks. */

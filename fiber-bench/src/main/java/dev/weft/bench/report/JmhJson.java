@@ -75,15 +75,26 @@ public final class JmhJson {
         }
         JsonObject primary = o.getAsJsonObject("primaryMetric");
         double alloc = Double.NaN;
+        Map<String, BenchResult.Metric> extra = new TreeMap<>();
         if (o.has("secondaryMetrics") && o.get("secondaryMetrics").isJsonObject()) {
             for (Map.Entry<String, JsonElement> m : o.getAsJsonObject("secondaryMetrics").entrySet()) {
-                if (m.getKey().endsWith(ALLOC_NORM)) {
-                    alloc = number(m.getValue().getAsJsonObject().get("score"));
+                JsonObject metric = m.getValue().getAsJsonObject();
+                String name = m.getKey();
+                if (name.endsWith(ALLOC_NORM)) {
+                    alloc = number(metric.get("score"));
+                } else if (!isProfilerMetric(name)) {
+                    extra.put(name, new BenchResult.Metric(number(metric.get("score")),
+                            metric.has("scoreUnit") ? metric.get("scoreUnit").getAsString() : ""));
                 }
             }
         }
         return new BenchResult(benchmark, mode, params, number(primary.get("score")),
-                number(primary.get("scoreError")), requiredString(primary, "scoreUnit"), alloc);
+                number(primary.get("scoreError")), requiredString(primary, "scoreUnit"), alloc, extra);
+    }
+
+    /** The {@code -prof gc} metrics ({@code gc.*}, older JMH versions prefix them with a middle dot). */
+    private static boolean isProfilerMetric(String name) {
+        return name.startsWith("gc.") || name.startsWith("\u00b7gc.");
     }
 
     private static String requiredString(JsonObject o, String field) {
@@ -138,6 +149,12 @@ public final class JmhJson {
                 alloc.addProperty("scoreUnit", "B/op");
                 secondary.add(ALLOC_NORM, alloc);
             }
+            new TreeMap<>(r.extraMetrics()).forEach((name, m) -> {
+                JsonObject metric = new JsonObject();
+                metric.add("score", jsonNumber(m.score()));
+                metric.addProperty("scoreUnit", m.unit());
+                secondary.add(name, metric);
+            });
             o.add("secondaryMetrics", secondary);
             array.add(o);
         }

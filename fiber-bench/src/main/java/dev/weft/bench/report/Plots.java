@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -30,7 +31,9 @@ import java.util.stream.Collectors;
  * (the generator depth sweep) becomes a line chart, score against depth on log axes, one line
  * per method and remaining parameters. Every other class becomes a bar chart with one bar per
  * row. Rows whose unit differs from the class's most common unit are left out of its chart
- * (the table still has them). A logarithmic score axis is used when the largest bar is more
+ * (the table still has them). A class whose every row carries exactly one metric of its own, the
+ * same for all (an {@code @AuxCounters} counter beside an incidental time), is drawn by that
+ * metric instead of the primary score. A logarithmic score axis is used when the largest bar is more
  * than 30 times the smallest.
  */
 public final class Plots {
@@ -53,12 +56,41 @@ public final class Plots {
         for (Map.Entry<String, List<BenchResult>> e : ReportWriter.byClass(results).entrySet()) {
             List<BenchResult> rows = mainUnitRows(e.getValue());
             String simple = rows.get(0).simpleClassName();
-            Chart<?, ?> chart = isSweep(rows) ? sweepChart(simple, rows) : barChart(simple, rows);
+            Measure measure = measure(rows);
+            Chart<?, ?> chart = isSweep(rows) ? sweepChart(simple, rows, measure) : barChart(simple, rows, measure);
             Path file = dir.resolve(simple + ".png");
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
             written.put(e.getKey(), file);
         }
         return written;
+    }
+
+    /**
+     * What a chart shows: the primary score, or, when every row carries exactly one metric of its
+     * own and all by the same name (an {@code @AuxCounters} result beside an incidental time), that.
+     */
+    record Measure(String axisTitle, ToDoubleFunction<BenchResult> value, ToDoubleFunction<BenchResult> error) {
+    }
+
+    static Measure measure(List<BenchResult> rows) {
+        Set<String> names = new TreeSet<>();
+        for (BenchResult r : rows) {
+            if (r.extraMetrics().size() != 1) {
+                return primary(rows);
+            }
+            names.addAll(r.extraMetrics().keySet());
+        }
+        if (names.size() != 1) {
+            return primary(rows);
+        }
+        String name = names.iterator().next();
+        String unit = rows.get(0).extraMetrics().get(name).unit();
+        return new Measure(unit.equals("#") ? name : name + " (" + unit + ")",
+                r -> r.extraMetrics().get(name).score(), r -> Double.NaN);
+    }
+
+    private static Measure primary(List<BenchResult> rows) {
+        return new Measure(rows.get(0).unit(), BenchResult::score, BenchResult::scoreError);
     }
 
     private static List<BenchResult> mainUnitRows(List<BenchResult> rows) {
@@ -88,9 +120,9 @@ public final class Plots {
         return rows.get(0).higherIsBetter() ? " (higher is better)" : " (lower is better)";
     }
 
-    private static CategoryChart barChart(String title, List<BenchResult> rows) {
+    private static CategoryChart barChart(String title, List<BenchResult> rows, Measure measure) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title + direction(rows)).yAxisTitle(rows.get(0).unit()).build();
+                .title(title + direction(rows)).yAxisTitle(measure.axisTitle()).build();
         Styler s = chart.getStyler();
         s.setLegendVisible(false);
         chart.getStyler().setXAxisLabelRotation(35);
@@ -99,9 +131,11 @@ public final class Plots {
         List<Double> scores = new ArrayList<>();
         List<Double> errors = new ArrayList<>();
         for (BenchResult r : rows) {
+            double value = measure.value().applyAsDouble(r);
+            double error = measure.error().applyAsDouble(r);
             labels.add(r.label());
-            scores.add(r.score());
-            errors.add(Double.isFinite(r.scoreError()) ? Math.min(r.scoreError(), r.score()) : 0.0);
+            scores.add(value);
+            errors.add(Double.isFinite(error) ? Math.min(error, value) : 0.0);
         }
         double max = scores.stream().mapToDouble(Double::doubleValue).max().orElse(1);
         double min = scores.stream().mapToDouble(Double::doubleValue).filter(d -> d > 0).min().orElse(max);
@@ -115,9 +149,9 @@ public final class Plots {
         return chart;
     }
 
-    private static XYChart sweepChart(String title, List<BenchResult> rows) {
+    private static XYChart sweepChart(String title, List<BenchResult> rows, Measure measure) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title + direction(rows)).xAxisTitle(SWEEP_PARAM).yAxisTitle(rows.get(0).unit()).build();
+                .title(title + direction(rows)).xAxisTitle(SWEEP_PARAM).yAxisTitle(measure.axisTitle()).build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -127,7 +161,8 @@ public final class Plots {
             Map<String, String> rest = new TreeMap<>(r.params());
             rest.remove(SWEEP_PARAM);
             String name = rest.isEmpty() ? r.method() : r.method() + " " + rest;
-            series.computeIfAbsent(name, k -> new TreeMap<>()).put(Double.parseDouble(r.params().get(SWEEP_PARAM)), r.score());
+            series.computeIfAbsent(name, k -> new TreeMap<>()).put(Double.parseDouble(r.params().get(SWEEP_PARAM)),
+                    measure.value().applyAsDouble(r));
             first.putIfAbsent(name, r);
         }
         List<String> names = new ArrayList<>(series.keySet());

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -17,10 +19,11 @@ import java.util.function.Predicate;
  * spawn, generator, ...) and, inside it, by class (one question each), so a new benchmark
  * class shows up in the report as soon as it has results. Two conventions carry the meaning:
  * <ul>
- *   <li><b>Baseline.</b> A method whose name starts with {@code baseline} is its class's
- *       baseline. Each row's ratio is its score divided by the score of the baseline row whose
- *       parameters agree with it on every parameter name both rows have (a baseline without
- *       parameters therefore matches every row). No such row, or more than one: no ratio.</li>
+ *   <li><b>Baseline.</b> A row whose method name, or one of whose parameter values, starts with
+ *       {@code baseline} is a baseline of its class. Each row's ratio is its score divided by the
+ *       score of the baseline row whose parameters agree with it on every parameter name both
+ *       rows have, except the one that names the baseline (a baseline without parameters
+ *       therefore matches every row). No such row, or more than one: no ratio.</li>
  *   <li><b>Direction.</b> Lower is better, except for throughput modes and counts of tasks.</li>
  * </ul>
  * The issue's performance targets are the one place where specific benchmarks are named
@@ -144,10 +147,11 @@ public final class ReportWriter {
         return found;
     }
 
-    private static boolean paramsAgree(BenchResult a, BenchResult b) {
-        for (Map.Entry<String, String> e : a.params().entrySet()) {
-            String other = b.params().get(e.getKey());
-            if (other != null && !other.equals(e.getValue())) {
+    /** Whether {@code baseline}'s params agree with {@code row}'s, ignoring the one that names the baseline. */
+    private static boolean paramsAgree(BenchResult baseline, BenchResult row) {
+        for (Map.Entry<String, String> e : baseline.params().entrySet()) {
+            String other = row.params().get(e.getKey());
+            if (other != null && !other.equals(e.getValue()) && !e.getValue().startsWith("baseline")) {
                 return false;
             }
         }
@@ -163,11 +167,13 @@ public final class ReportWriter {
     // ----------------------------------------------------------------------------------------
     // Tables
 
-    /** The Markdown table of one class's rows. */
+    /** The Markdown table of one class's rows; a last column shows the rows' own secondary metrics, if any. */
     public static String table(List<BenchResult> classRows) {
+        boolean extra = classRows.stream().anyMatch(r -> !r.extraMetrics().isEmpty());
         StringBuilder sb = new StringBuilder();
-        sb.append("| Benchmark | Params | Score | Error (99.9%) | Unit | vs baseline | Alloc B/op |\n");
-        sb.append("|---|---|---:|---:|---|---:|---:|\n");
+        sb.append("| Benchmark | Params | Score | Error (99.9%) | Unit | vs baseline | Alloc B/op |")
+                .append(extra ? " Other metrics |\n" : "\n");
+        sb.append("|---|---|---:|---:|---|---:|---:|").append(extra ? "---|\n" : "\n");
         for (BenchResult r : classRows) {
             double ratio = ratio(r, classRows);
             String ratioText = Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f×", ratio);
@@ -181,8 +187,22 @@ public final class ReportWriter {
                     .append(" | ").append(r.unit())
                     .append(" | ").append(ratioText)
                     .append(" | ").append(Double.isNaN(r.allocBytesPerOp()) ? "–" : number(r.allocBytesPerOp()))
-                    .append(" |\n");
+                    .append(" |");
+            if (extra) {
+                sb.append(' ').append(extraText(r)).append(" |");
+            }
+            sb.append('\n');
         }
+        return sb.toString();
+    }
+
+    private static String extraText(BenchResult r) {
+        if (r.extraMetrics().isEmpty()) {
+            return "–";
+        }
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(r.extraMetrics()).forEach((name, m) -> sb.append(sb.isEmpty() ? "" : ", ")
+                .append(name).append(' ').append(number(m.score())).append(m.unit().equals("#") ? "" : " " + m.unit()));
         return sb.toString();
     }
 
@@ -249,7 +269,7 @@ public final class ReportWriter {
     }
 
     private static void addChecks(List<TargetCheck> checks, String target, List<BenchResult> rows,
-                                  java.util.function.Function<BenchResult, Object[]> measure) {
+                                  Function<BenchResult, Object[]> measure) {
         if (rows.isEmpty()) {
             checks.add(new TargetCheck(target, "–", "not measured in this run", null));
             return;
@@ -312,9 +332,17 @@ public final class ReportWriter {
         boolean higher = rows.stream().allMatch(BenchResult::higherIsBetter);
         boolean lower = rows.stream().noneMatch(BenchResult::higherIsBetter);
         String base = rows.stream().anyMatch(BenchResult::isBaseline)
-                ? "Baseline: `" + rows.get(0).method() + "`."
-                : "This class has no baseline method, so no ratios.";
+                ? "Baseline: `" + baselineName(rows.get(0)) + "`."
+                : "This class has no baseline (no method or parameter value starting with `baseline`), so no ratios.";
         return (higher ? "Higher is better. " : lower ? "Lower is better. " : "") + base;
+    }
+
+    private static String baselineName(BenchResult baseline) {
+        if (baseline.method().startsWith("baseline")) {
+            return baseline.method();
+        }
+        return baseline.params().entrySet().stream().filter(e -> e.getValue().startsWith("baseline"))
+                .map(e -> e.getKey() + "=" + e.getValue()).findFirst().orElse(baseline.method());
     }
 
     private static void header(StringBuilder sb, RunInfo info, List<String> dataFiles) {

@@ -44,7 +44,7 @@ class ReportWriterTest {
 
     @Test
     void parsesEveryEntryWithParamsErrorsAndAllocation() {
-        assertEquals(19, fixture.size());
+        assertEquals(25, fixture.size());
         BenchResult ws1 = row("YieldBench", "weft", Map.of("scheduler", "workStealing1"));
         assertEquals("dev.weft.bench.switching.YieldBench.weft", ws1.benchmark());
         assertEquals("avgt", ws1.mode());
@@ -101,13 +101,52 @@ class ReportWriterTest {
     }
 
     @Test
+    void aParamValueStartingWithBaselineMarksTheBaselineOfRowsWithTheSameOtherParams() {
+        BenchResult base1 = new BenchResult("x.Sweep.next", "avgt", Map.of("backend", "baselineIterator", "depth", "1"),
+                10, Double.NaN, "ns/op", Double.NaN);
+        BenchResult base10 = new BenchResult("x.Sweep.next", "avgt", Map.of("backend", "baselineIterator", "depth", "10"),
+                40, Double.NaN, "ns/op", Double.NaN);
+        BenchResult row10 = new BenchResult("x.Sweep.next", "avgt", Map.of("backend", "stackful", "depth", "10"),
+                20, Double.NaN, "ns/op", Double.NaN);
+        List<BenchResult> rows = List.of(base1, base10, row10);
+        assertTrue(base1.isBaseline());
+        assertFalse(row10.isBaseline());
+        assertSame(base10, ReportWriter.baselineFor(row10, rows));
+        assertEquals(0.5, ReportWriter.ratio(row10, rows), 1e-9);
+        assertTrue(ReportWriter.render(info(), rows, List.of(), Map.of()).contains("Baseline: `backend=baselineIterator`."));
+    }
+
+    @Test
+    void ownSecondaryMetricsAreKeptAndShownButProfilerMetricsAreNot() {
+        BenchResult r = row("GeneratorMemoryBench", "retained", Map.of("backend", "stackless", "depth", "10"));
+        assertEquals(Map.of("bytesPerGenerator", new BenchResult.Metric(3000.0, "#")), r.extraMetrics());
+        assertEquals(63070176.0, r.allocBytesPerOp());
+        String table = ReportWriter.table(classRows("GeneratorMemoryBench"));
+        assertTrue(table.split("\n")[0].endsWith("| Other metrics |"), table);
+        assertTrue(table.contains("| bytesPerGenerator 3,000 |"), table);
+        assertFalse(table.contains("gc.count"), table);
+        assertFalse(ReportWriter.table(classRows("YieldBench")).contains("Other metrics"));
+        Plots.Measure m = Plots.measure(classRows("GeneratorMemoryBench"));
+        assertEquals("bytesPerGenerator", m.axisTitle());
+        assertEquals(3000.0, m.value().applyAsDouble(r));
+        assertEquals("ns/op", Plots.measure(classRows("YieldBench")).axisTitle());
+    }
+
+    private static RunInfo info() {
+        return new RunInfo("quick", "cmd", "start", "end", "cpu", 2, 1L << 30, "os", "jdk", 0.1, 0.2, List.of());
+    }
+
+    @Test
     void groupsByClassInWorkloadOrderWithBaselinesFirst() {
         Map<String, List<BenchResult>> groups = ReportWriter.byClass(fixture);
         assertEquals(List.of("dev.weft.bench.switching.YieldBench", "dev.weft.bench.switching.RingBench",
                 "dev.weft.bench.spawn.SpawnJoinBench", "dev.weft.bench.spawn.SkynetBench",
-                "dev.weft.bench.generator.GeneratorDepthBench"), List.copyOf(groups.keySet()));
+                "dev.weft.bench.generator.GeneratorDepthBench", "dev.weft.bench.generator.GeneratorMemoryBench"),
+                List.copyOf(groups.keySet()));
         for (List<BenchResult> rows : groups.values()) {
-            assertTrue(rows.get(0).isBaseline(), "baseline first in " + rows.get(0).className());
+            if (rows.stream().anyMatch(BenchResult::isBaseline)) {
+                assertTrue(rows.get(0).isBaseline(), "baseline first in " + rows.get(0).className());
+            }
         }
     }
 
@@ -179,7 +218,7 @@ class ReportWriterTest {
     void writeThenReadKeepsTheRows(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("memory.json");
         BenchResult r = new BenchResult("dev.weft.bench.memory.RetainedMemory.weftFiber", "ss", Map.of("depth", "1"),
-                281.5, Double.NaN, "B/task", Double.NaN);
+                281.5, Double.NaN, "B/task", Double.NaN, Map.of("frames", new BenchResult.Metric(3, "#")));
         JmhJson.write(file, List.of(r));
         List<BenchResult> back = JmhJson.read(file);
         assertEquals(1, back.size());
@@ -188,6 +227,7 @@ class ReportWriterTest {
         assertEquals(281.5, back.get(0).score());
         assertTrue(Double.isNaN(back.get(0).scoreError()));
         assertTrue(Double.isNaN(back.get(0).allocBytesPerOp()));
+        assertEquals(r.extraMetrics(), back.get(0).extraMetrics());
     }
 
     @Test
