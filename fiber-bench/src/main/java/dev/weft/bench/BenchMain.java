@@ -68,7 +68,7 @@ public final class BenchMain {
 
         static Profile named(String name) {
             return switch (name) {
-                case "quick" -> new Profile(1, 2, TimeValue.milliseconds(400), 3, TimeValue.milliseconds(500),
+                case "quick" -> new Profile(1, 2, TimeValue.milliseconds(300), 3, TimeValue.milliseconds(300),
                         TimeValue.seconds(60), 2, 90);
                 case "full" -> new Profile(3, 5, TimeValue.seconds(1), 5, TimeValue.seconds(2),
                         TimeValue.minutes(5), 5, 300);
