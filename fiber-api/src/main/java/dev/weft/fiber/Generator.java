@@ -112,8 +112,10 @@ public interface Generator<T> extends Iterable<T>, AutoCloseable {
 
     /**
      * A lazy iterator over the values still to be yielded: {@code hasNext()} runs the body to its
-     * next yield (once, keeping the value for {@code next()}) and returns false when the body
-     * returns. The iterator and the generator share one position.
+     * next yield (once, keeping the value for the iterator's {@code next()}) and returns false when
+     * the body returns. The iterator advances the generator itself (like Python, where a
+     * generator is its own iterator); a value it has looked ahead at belongs to the iterator, so
+     * do not mix its use with calls of {@link #next()}.
      */
     @Override
     Iterator<T> iterator();

@@ -350,14 +350,12 @@ public final class SuspendableTransformer {
         }
         if (!suspendable) {
             String lambdaOf = ctx.plainLambdas.get(key);
-            String reason = lambdaOf != null
-                    ? "a lambda implementing " + lambdaOf + " (not @Suspendable) calls suspendable " + callee
-                      + ": the code calling the lambda was not transformed, so it could not be resumed; "
-                      + "use a @Suspendable functional interface, or a plain loop instead of the lambda"
-                    : "calls suspendable " + callee + " but is not marked @Suspendable (mark it, and its callers)";
             for (MethodInsnNode c : calls) {
-                refusals.add(refusal(ctx, mn, c, lambdaOf != null ? reason : "calls suspendable " + describe(c)
-                        + " but is not marked @Suspendable (mark it, and its callers)"));
+                refusals.add(refusal(ctx, mn, c, lambdaOf != null
+                        ? "a lambda implementing " + lambdaOf + " (not @Suspendable) calls suspendable " + describe(c)
+                          + ": the code calling the lambda was not transformed, so it could not be resumed; "
+                          + "use a @Suspendable functional interface, or a plain loop instead of the lambda"
+                        : "calls suspendable " + describe(c) + " but is not marked @Suspendable (mark it, and its callers)"));
             }
             return false;
         }

@@ -2,7 +2,9 @@ package dev.weft.fiber.impl.stackless;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.ref.WeakReference;
 import java.security.ProtectionDomain;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -43,7 +45,7 @@ public final class TransformerAgent {
         if (args == null || args.isBlank()) {
             return List.of();
         }
-        return java.util.Arrays.stream(args.split(","))
+        return Arrays.stream(args.split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())
                 .map(p -> p.replace('.', '/') + "/")
                 .toList();
@@ -95,9 +97,19 @@ public final class TransformerAgent {
             return false;
         }
 
+        /**
+         * One transformer (and hierarchy cache) per class loader. The hierarchy reaches its loader
+         * through a weak reference, so the cache entry does not keep its own key alive.
+         */
         private synchronized SuspendableTransformer transformerFor(ClassLoader loader) {
             ClassLoader key = loader != null ? loader : ClassLoader.getPlatformClassLoader();
-            return transformers.computeIfAbsent(key, SuspendableTransformer::forClassLoader);
+            return transformers.computeIfAbsent(key, k -> {
+                WeakReference<ClassLoader> ref = new WeakReference<>(k);
+                return new SuspendableTransformer(new ClassHierarchy(name -> {
+                    ClassLoader l = ref.get();
+                    return l == null ? null : ClassHierarchy.resourceBytes(l, name);
+                }));
+            });
         }
     }
 }

@@ -64,6 +64,9 @@ public interface ContractBodies {
     /** Calls next() on the (exhausted) generator {@code exhausted} supplies, letting the exception escape. */
     GeneratorBody<Integer> callsExhausted(Supplier<Generator<Integer>> exhausted);
 
+    /** Yields 1; on any Exception thrown in, yields "caught " + its simple class name. */
+    GeneratorBody<Object> catchesChecked();
+
     /** Creates an inner generator with {@code factory} whose body calls this (outer) body's yielder. */
     GeneratorBody<Integer> wrongYielder(Function<GeneratorBody<Integer>, Generator<Integer>> factory);
 }

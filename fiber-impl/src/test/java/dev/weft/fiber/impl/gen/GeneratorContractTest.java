@@ -158,6 +158,14 @@ abstract class GeneratorContractTest {
     }
 
     @Test
+    void throwIntoDeliversACheckedExceptionAsItIs() {
+        Generator<Object> g = generator(bodies().catchesChecked());
+        assertEquals(1, g.next());
+        assertEquals("caught IOException", g.throwInto(new java.io.IOException("checked")));
+        assertThrows(GeneratorExhaustedException.class, g::next);
+    }
+
+    @Test
     void throwIntoRejectsNull() {
         Generator<Integer> g = generatorReturning(bodies().counter(1));
         assertThrows(NullPointerException.class, () -> g.throwInto(null));

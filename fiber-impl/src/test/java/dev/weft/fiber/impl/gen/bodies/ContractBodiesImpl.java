@@ -262,6 +262,17 @@ public final class ContractBodiesImpl implements ContractBodies {
     }
 
     @Override
+    public GeneratorBody<Object> catchesChecked() {
+        return y -> {
+            try {
+                y.yield(1);
+            } catch (Exception e) {
+                y.yield("caught " + e.getClass().getSimpleName());
+            }
+        };
+    }
+
+    @Override
     public GeneratorBody<Integer> wrongYielder(Function<GeneratorBody<Integer>, Generator<Integer>> factory) {
         return outer -> {
             Generator<Integer> inner = factory.apply(innerYielder -> outer.yield(5));
