@@ -317,8 +317,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         }
         state = TERMINATED;
         Object w = WAITERS.getAndSet(this, NO_MORE_WAITERS);
+        // An accepted fiber terminates on its carrier's own stack, where the carrier is known
+        // without a lookup; a fiber that never ran terminates in start(), wherever that was called.
+        Thread carrierSelf = accepted ? Thread.currentThread() : null;
         for (Waiter n = w instanceof Waiter first ? first : null; n != null; n = n.next) {
-            n.wake();
+            n.wake(carrierSelf);
         }
         if (accepted) {
             scheduler.fiberTerminated(this);
@@ -458,11 +461,23 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     @Override
     public void unpark() {
+        unpark(null);
+    }
+
+    /**
+     * {@link #unpark()}, told the calling carrier when the caller runs on a carrier's own stack
+     * (not inside a fiber), so that resubmitting needs no thread lookup; null otherwise.
+     */
+    private void unpark(Thread carrierSelf) {
         if (!permit && !(boolean) PERMIT.getAndSet(this, true)) {
             int s = state;
             if (s == PARKED) {
                 if (STATE.compareAndSet(this, PARKED, UNPARKED)) {
-                    submit(false);
+                    if (carrierSelf != null) {
+                        submitFromCarrier(carrierSelf, false);
+                    } else {
+                        submit(false);
+                    }
                 }
             } else if (s == PINNED) {
                 Thread c = carrier;
@@ -634,7 +649,8 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private abstract static sealed class Waiter permits FiberWaiter, ThreadWaiter {
         Waiter next;
 
-        abstract void wake();
+        /** @param carrierSelf the calling carrier if the caller is on a carrier's own stack, else null */
+        abstract void wake(Thread carrierSelf);
     }
 
     private static final class FiberWaiter extends Waiter {
@@ -645,8 +661,8 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         }
 
         @Override
-        void wake() {
-            fiber.unpark();
+        void wake(Thread carrierSelf) {
+            fiber.unpark(carrierSelf);
         }
     }
 
@@ -658,7 +674,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         }
 
         @Override
-        void wake() {
+        void wake(Thread carrierSelf) {
             LockSupport.unpark(thread);
         }
     }

@@ -291,12 +291,18 @@ public abstract class CarrierPool implements FiberScheduler {
             spinning.incrementAndGet();
             Runnable t = null;
             long spinUntil = System.nanoTime() + SPIN_NANOS;
+            int pauses = 1;
             do {
                 t = findWork(c);
                 if (t != null || stopping) {
                     break;
                 }
-                Thread.onSpinWait();
+                // Back off between scans: each scan reads other carriers' queue indexes, and a
+                // tight loop of such reads makes their owners miss on their own cache lines.
+                for (int i = 0; i < pauses; i++) {
+                    Thread.onSpinWait();
+                }
+                pauses = Math.min(pauses << 1, 64);
             } while (System.nanoTime() - spinUntil < 0);
             if (spinning.decrementAndGet() == 0 && t != null) {
                 signalWork(); // we were the last spinner: there may be more work than we took

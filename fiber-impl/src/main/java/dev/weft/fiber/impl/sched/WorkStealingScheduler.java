@@ -43,11 +43,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a task that lands in the LIFO slot, or a yielding fiber; only a task displaced into the
  * stealable queue does.
  *
- * <p><b>The LIFO slot and blocked carriers.</b> The owner writes its slot with
- * {@code getAndSet}, not a plain store: a carrier that blocks outside Weft (see
+ * <p><b>The LIFO slot and blocked carriers.</b> The owner replaces a non-empty
+ * slot with {@code getAndSet}, not a plain store: a carrier that blocks outside Weft (see
  * {@link CarrierPool}) would otherwise strand the task in its slot, so thieves may take the slot
  * of a carrier the watchdog has marked blocked. An uncontended {@code getAndSet} costs a few
- * nanoseconds, and the owner skips it when the slot is empty (a plain read first).
+ * nanoseconds, and the owner skips it when the slot is empty: thieves only ever take a non-empty
+ * slot, so filling an empty one cannot race and a release store suffices.
  *
  * <p><b>Rejected:</b> one shared queue (that is {@link FifoScheduler}: every task crosses cores);
  * a {@code ConcurrentLinkedQueue} per carrier (a node per offer); stealing one task at a time
@@ -129,17 +130,18 @@ public final class WorkStealingScheduler extends CarrierPool {
     protected Runnable findWork(Carrier c) {
         WsCarrier me = (WsCarrier) c;
         Runnable t;
-        if (++me.tick % GLOBAL_POLL_INTERVAL == 0 && (t = pollInjection(me)) != null) {
+        OwnerState own = me.own;
+        if (++own.tick % GLOBAL_POLL_INTERVAL == 0 && (t = pollInjection(me)) != null) {
             return t;
         }
         if (!me.inbox.isEmpty() && (t = me.inbox.poll()) != null) {
             return t;
         }
-        if (me.lifoStreak < MAX_LIFO_STREAK && (t = me.takeLifo()) != null) {
-            me.lifoStreak++;
+        if (own.lifoStreak < MAX_LIFO_STREAK && (t = me.takeLifo()) != null) {
+            own.lifoStreak++;
             return t;
         }
-        me.lifoStreak = 0;
+        own.lifoStreak = 0;
         if ((t = me.queue.pop()) != null) {
             return t;
         }
@@ -224,47 +226,74 @@ public final class WorkStealingScheduler extends CarrierPool {
 
     /** A carrier with a local queue, a LIFO slot and an affinity inbox. */
     static final class WsCarrier extends Carrier {
-        private static final VarHandle LIFO;
-
-        static {
-            try {
-                LIFO = MethodHandles.lookup().findVarHandle(WsCarrier.class, "lifo", Runnable.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
         final WorkQueue<Runnable> queue = new WorkQueue<>(LOCAL_CAPACITY);
         /** Fibers with affinity to this carrier; any thread offers, only this carrier polls. */
         final MpscUnboundedAtomicArrayQueue<Runnable> inbox = new MpscUnboundedAtomicArrayQueue<>(64);
-        /** Written by the owner with getAndSet; taken by thieves only while the owner is marked blocked. */
-        @SuppressWarnings("unused")
-        private volatile Runnable lifo;
-        // owner-only
-        int tick;
-        int lifoStreak;
+        /**
+         * The fields the owner writes on every task, in their own padded object: other carriers
+         * read this carrier's object (its queue reference, its blocked mark) while they look for
+         * work, and those reads must not share a cache line with the owner's writes.
+         */
+        final OwnerState own = new OwnerState();
 
         WsCarrier(WorkStealingScheduler pool, int index, boolean compensating) {
             super(pool, index, compensating);
         }
 
-        /** Owner only. */
+        /** Owner only: puts {@code task} in the LIFO slot, returns the previous occupant. */
         Runnable swapLifo(Runnable task) {
-            return (Runnable) LIFO.getAndSet(this, task);
+            // An empty slot cannot be raced for (thieves only take non-null), so a release store will do.
+            if (OwnerState.LIFO.getOpaque(own) == null) {
+                OwnerState.LIFO.setRelease(own, task);
+                return null;
+            }
+            return (Runnable) OwnerState.LIFO.getAndSet(own, task);
         }
 
         /** Owner only: a plain read first, so that an empty slot costs no atomic. */
         Runnable takeLifo() {
-            return LIFO.getOpaque(this) == null ? null : (Runnable) LIFO.getAndSet(this, (Runnable) null);
+            return OwnerState.LIFO.getOpaque(own) == null ? null : (Runnable) OwnerState.LIFO.getAndSet(own, (Runnable) null);
         }
 
         /** Thieves, while the owner is blocked. */
         Runnable stealLifo() {
-            return LIFO.getAcquire(this) == null ? null : (Runnable) LIFO.getAndSet(this, (Runnable) null);
+            return OwnerState.LIFO.getAcquire(own) == null ? null : (Runnable) OwnerState.LIFO.getAndSet(own, (Runnable) null);
         }
 
         boolean lifoVisible() {
-            return LIFO.getAcquire(this) != null;
+            return OwnerState.LIFO.getAcquire(own) != null;
         }
+    }
+
+    /** Cache-line padding before the owner's hot fields (superclass fields are laid out first). */
+    @SuppressWarnings("unused")
+    abstract static class OwnerStatePad0 {
+        long p00, p01, p02, p03, p04, p05, p06, p07;
+    }
+
+    /** The owner's hot fields. */
+    abstract static class OwnerStateFields extends OwnerStatePad0 {
+        /** Written by the owner with getAndSet (or a release store when empty); taken by thieves only while the owner is marked blocked. */
+        volatile Runnable lifo;
+        /** Owner only. */
+        int tick;
+        /** Owner only. */
+        int lifoStreak;
+    }
+
+    /** {@link OwnerStateFields} with padding after them. */
+    @SuppressWarnings("unused")
+    static final class OwnerState extends OwnerStateFields {
+        static final VarHandle LIFO;
+
+        static {
+            try {
+                LIFO = MethodHandles.lookup().findVarHandle(OwnerStateFields.class, "lifo", Runnable.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        long p10, p11, p12, p13, p14, p15, p16, p17;
     }
 }
