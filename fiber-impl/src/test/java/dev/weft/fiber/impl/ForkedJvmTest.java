@@ -132,8 +132,8 @@ class ForkedJvmTest {
     }
 
     /**
-     * Child JVM with a small heap: starts {@code args[0]} fibers that all park, waits until every
-     * one of them is parked, prints the count, unparks them all and joins them.
+     * Child JVM with a small heap: after a warm-up, starts {@code args[0]} fibers that all park,
+     * waits until every one of them is parked, prints the count, unparks them all and joins them.
      */
     static final class MillionParkedChild {
         private static volatile boolean released;
@@ -148,6 +148,8 @@ class ForkedJvmTest {
             };
             try (FiberScheduler s = Schedulers.workStealing(2)) {
                 Fiber.Builder builder = Fiber.builder().scheduler(s);
+                warmUp(builder, body);
+                released = false;
                 for (int i = 0; i < n; i++) {
                     fibers[i] = builder.start(body);
                 }
@@ -178,6 +180,34 @@ class ForkedJvmTest {
                     done++;
                 }
                 System.out.println("DONE " + done);
+            }
+        }
+
+        /**
+         * A fiber's stack chunk is sized by the frames it holds when it first suspends, and an
+         * interpreted frame is several times larger than a compiled one. Parking a million fibers
+         * in a cold JVM would measure how fast the JIT reaches the park path, not what a parked
+         * fiber costs, so the park path is compiled first with a few rounds of 20,000 fibers.
+         */
+        private static void warmUp(Fiber.Builder builder, Runnable body) throws InterruptedException {
+            for (int round = 0; round < 5; round++) {
+                released = false;
+                Fiber<?>[] warm = new Fiber<?>[20_000];
+                for (int i = 0; i < warm.length; i++) {
+                    warm[i] = builder.start(body);
+                }
+                for (Fiber<?> f : warm) {
+                    while (f.state() != Fiber.State.PARKED) {
+                        Thread.sleep(1);
+                    }
+                }
+                released = true;
+                for (Fiber<?> f : warm) {
+                    f.unpark();
+                }
+                for (Fiber<?> f : warm) {
+                    f.join();
+                }
             }
         }
     }
