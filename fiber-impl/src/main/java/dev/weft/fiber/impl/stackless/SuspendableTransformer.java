@@ -26,6 +26,7 @@ import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,8 +55,9 @@ import java.util.Set;
  *            if (s.isSuspending()) goto save_i
  *   ...
  *   dispatch: switch (s.popFrame(id)) { case i: goto restore_i }
- *   save_i:   drop the dummy result; push operand stack below the call, every typed local and
- *             the receiver into s; s.pushFrame(id, i); return a dummy value
+ *   save_i:   drop the dummy result; push operand stack below the call, every local still live
+ *             after the call ({@link Liveness}) and the receiver into s; s.pushFrame(id, i);
+ *             return a dummy value
  *   restore_i: pop them back (checkcast each reference to the type the verifier expects),
  *             rebuild the operand stack, push the receiver and dummy arguments, goto L_i
  * </pre>
@@ -305,8 +307,8 @@ public final class SuspendableTransformer {
     // ----------------------------------------------------------------------------------------
     // One method
 
-    /** A suspension call and the analysis frame before it. */
-    private record CallSite(MethodInsnNode call, AnalysisFrame frame) {
+    /** A suspension call, the analysis frame before it, and the locals live after it. */
+    private record CallSite(MethodInsnNode call, AnalysisFrame frame, BitSet liveAfter) {
     }
 
     /**
@@ -382,6 +384,7 @@ public final class SuspendableTransformer {
             refusals.add(refusal(ctx, mn, null, "cannot analyze the method: " + e.getMessage()));
             return false;
         }
+        BitSet[] liveOut = Liveness.liveOut(mn);
         List<CallSite> sites = new ArrayList<>();
         for (MethodInsnNode c : calls) {
             AnalysisFrame f = (AnalysisFrame) frames[mn.instructions.indexOf(c)];
@@ -400,7 +403,7 @@ public final class SuspendableTransformer {
                         + uninit + "(...)); assign the call's result to a local variable first"));
                 continue;
             }
-            sites.add(new CallSite(c, f));
+            sites.add(new CallSite(c, f, liveOut[mn.instructions.indexOf(c)]));
         }
         if (!refusals.isEmpty() || sites.isEmpty()) {
             return false;
@@ -500,7 +503,7 @@ public final class SuspendableTransformer {
             }
             for (int l = 0; l < f.getLocals(); l++) {
                 BasicValue v = f.getLocal(l);
-                if (!saved(v) || (l == 0 && keepThis)) {
+                if (!saved(v) || !site.liveAfter.get(l) || (l == 0 && keepThis)) {
                     continue;
                 }
                 saves.add(new VarInsnNode(v.getType().getOpcode(Opcodes.ILOAD), l));
@@ -531,7 +534,7 @@ public final class SuspendableTransformer {
             }
             for (int l = f.getLocals() - 1; l >= 0; l--) {
                 BasicValue v = f.getLocal(l);
-                if (!saved(v) || (l == 0 && keepThis)) {
+                if (!saved(v) || !site.liveAfter.get(l) || (l == 0 && keepThis)) {
                     continue;
                 }
                 restores.add(restoreValue(v, stackVar));

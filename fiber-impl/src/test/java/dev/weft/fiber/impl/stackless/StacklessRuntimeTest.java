@@ -9,6 +9,7 @@ import dev.weft.fiber.Yielder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -134,6 +135,19 @@ class StacklessRuntimeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Generators.stackless(plain));
         assertTrue(e.getMessage().contains(StacklessRuntimeTest.class.getName()), e.getMessage());
         assertTrue(e.getMessage().contains("not rewritten by the stackless transformer"), e.getMessage());
+    }
+
+    @Test
+    void aSuspendedCoroutineDoesNotRetainDeadLocals() throws InterruptedException {
+        AtomicReference<WeakReference<Object>> published = new AtomicReference<>();
+        Generator<Integer> g = Generators.stackless(body("deadBeforeYield", published));
+        assertEquals(1, g.next());
+        for (int i = 0; i < 20 && published.get().get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(published.get().get() == null, "the dead array is still reachable from the suspended generator");
+        assertEquals(2, g.next());
     }
 
     @Test

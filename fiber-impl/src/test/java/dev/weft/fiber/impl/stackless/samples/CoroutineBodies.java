@@ -6,6 +6,7 @@ import dev.weft.fiber.Yielder;
 import dev.weft.fiber.impl.stackless.StacklessCoroutine;
 import dev.weft.fiber.impl.stackless.UntransformedHelper;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,6 +55,16 @@ public final class CoroutineBodies {
         return y -> {
             UntransformedHelper.yieldTwice(y);
             y.yield(3);
+        };
+    }
+
+    /** Allocates a large array, publishes a weak reference to it, and yields after its last use. */
+    public static GeneratorBody<Integer> deadBeforeYield(AtomicReference<WeakReference<Object>> published) {
+        return y -> {
+            Object big = new byte[1 << 20];
+            published.set(new WeakReference<>(big));
+            y.yield(1);
+            y.yield(2);
         };
     }
 
