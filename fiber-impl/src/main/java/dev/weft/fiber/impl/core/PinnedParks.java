@@ -50,7 +50,8 @@ public final class PinnedParks {
     private static String callSite(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
             String c = e.getClassName();
-            if (!c.startsWith("dev.weft.fiber.impl.core.") && !c.equals("dev.weft.fiber.Fiber")
+            if (!c.startsWith("dev.weft.fiber.impl.core.") && !c.startsWith("jdk.internal.vm.")
+                    && !c.equals("dev.weft.fiber.Fiber")
                     && !c.startsWith("dev.weft.fiber.impl.WeftFiberProvider")) {
                 return e.toString();
             }

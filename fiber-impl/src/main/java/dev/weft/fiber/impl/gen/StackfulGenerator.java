@@ -46,8 +46,16 @@ final class StackfulGenerator<T> extends AbstractGenerator<T> implements Yielder
     }
 
     private final class BodyContinuation extends StackfulContinuation {
+        /** Why the last yield could not unmount; set inside that yield. */
+        String pinnedReason;
+
         BodyContinuation() {
             super(SCOPE);
+        }
+
+        @Override
+        protected void pinned(String reason) {
+            pinnedReason = reason;
         }
 
         @Override
@@ -85,7 +93,7 @@ final class StackfulGenerator<T> extends AbstractGenerator<T> implements Yielder
         bodyYielded(value);
         if (!StackfulContinuation.yield(SCOPE)) {
             throw new IllegalStateException("the generator cannot suspend: its stack is pinned ("
-                    + continuation.pinnedReason() + "); a native frame is between the body and the yield");
+                    + continuation.pinnedReason + "); a native frame is between the body and the yield");
         }
         Throwable t = injected;
         Object v = transfer;
