@@ -41,6 +41,6 @@ public interface FiberProvider {
      * @throws IllegalStateException naming {@code dev.weft:fiber-impl} if there is none
      */
     static FiberProvider get() {
-        return ProviderLoader.provider();
+        return ProviderLoader.FIBERS.provider();
     }
 }

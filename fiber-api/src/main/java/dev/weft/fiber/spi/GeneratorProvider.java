@@ -26,6 +26,6 @@ public interface GeneratorProvider {
      * @throws IllegalStateException naming {@code dev.weft:fiber-impl} if there is none
      */
     static GeneratorProvider get() {
-        return GeneratorProviderLoader.provider();
+        return ProviderLoader.GENERATORS.provider();
     }
 }
