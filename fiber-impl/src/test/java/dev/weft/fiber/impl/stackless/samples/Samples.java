@@ -35,6 +35,7 @@ public final class Samples implements Supplier<Map<String, GeneratorBody<Object>
         m.put("defaultAndSuper", y -> new Derived().step(y));
         m.put("arrays", Samples::arrays);
         m.put("primitiveReturns", Samples::primitiveReturns);
+        m.put("afterSynchronized", Samples::afterSynchronized);
         m.put("manyArguments", y -> y.yield(many(y, 1, 2L, 3.0f, 4.0, (byte) 5, 'c', (short) 7, true, "s", new int[] {9})));
         return m;
     }
@@ -175,6 +176,23 @@ public final class Samples implements Supplier<Map<String, GeneratorBody<Object>
             super.step(y);
             y.yield("derived after");
         }
+    }
+
+    private static final Object LOCK = new Object();
+    private static int guarded;
+
+    /** A monitor entered and left between suspensions is fine; only holding one across a suspension is refused. */
+    @Suspendable
+    static void afterSynchronized(Yielder<Object> y) {
+        for (int i = 0; i < 3; i++) {
+            int seen;
+            synchronized (LOCK) {
+                guarded++;
+                seen = guarded;
+            }
+            y.yield("after lock " + (seen > 0));
+        }
+        y.yield(Thread.holdsLock(LOCK));
     }
 
     @Suspendable
