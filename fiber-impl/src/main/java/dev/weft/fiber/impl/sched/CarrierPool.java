@@ -45,9 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Blocked carriers and compensation.</b> A carrier can block outside Weft: in
  * {@code Thread.sleep}, a {@code java.util.concurrent} lock, blocking I/O, a monitor held by a
  * suspended fiber, or a pinned park. Like Go's sysmon, a watchdog thread looks at every carrier
- * each {@link #WATCH_INTERVAL_NANOS}; a carrier that has been in the same task for
- * {@link #STUCK_TICKS} looks and whose thread is {@code BLOCKED}, {@code WAITING} or
- * {@code TIMED_WAITING} is marked blocked, and if fewer than {@code parallelism} carriers are
+ * each {@link #WATCH_INTERVAL_NANOS}; a carrier that is still in the same task and whose thread is {@code BLOCKED},
+ * {@code WAITING} or {@code TIMED_WAITING} at {@link #STUCK_TICKS} consecutive looks is marked
+ * blocked, and if fewer than {@code parallelism} carriers are
  * unblocked, a compensating carrier is started (at most {@link #maxCompensating}). A carrier
  * clears its own mark when its task returns. A compensating carrier retires when, on going idle,
  * the unblocked carriers number more than {@code parallelism}, or after {@link #KEEP_ALIVE_NANOS}
@@ -66,7 +66,7 @@ public abstract class CarrierPool implements FiberScheduler {
     static final long SPIN_NANOS = Long.getLong("weft.carrier.spinNanos", 20_000L);
     /** How often the watchdog looks at the carriers. */
     static final long WATCH_INTERVAL_NANOS = 1_000_000L;
-    /** Looks in the same task, blocked, before a carrier counts as blocked (about 2 ms). */
+    /** Consecutive looks that find a carrier blocked in the same task before it counts as blocked (2-3 ms). */
     static final int STUCK_TICKS = 2;
     /** How long an idle compensating carrier waits for work before it retires. */
     static final long KEEP_ALIVE_NANOS = 1_000_000_000L;
@@ -488,12 +488,13 @@ public abstract class CarrierPool implements FiberScheduler {
             c.stuckTicks = 0;
             return;
         }
-        if (++c.stuckTicks < STUCK_TICKS) {
-            return;
-        }
         Thread.State st = c.getState();
         if (st != Thread.State.BLOCKED && st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) {
-            return; // running: busy, not blocked
+            c.stuckTicks = 0; // running: busy, not blocked
+            return;
+        }
+        if (++c.stuckTicks < STUCK_TICKS) {
+            return; // blocked at consecutive looks only: a brief lock wait is not worth a thread
         }
         c.blockedMark = true;
         blocked.incrementAndGet();
