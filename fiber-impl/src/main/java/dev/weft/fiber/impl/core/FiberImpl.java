@@ -159,6 +159,12 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     private static final AtomicLong IDS = new AtomicLong();
 
+    /**
+     * The longest wait measured against {@code System.nanoTime()} (about 36 years): longer
+     * requests are cut to it, so that {@code now + nanos} cannot overflow into the past.
+     */
+    private static final long MAX_WAIT_NANOS = Long.MAX_VALUE >>> 2;
+
     /** Marks {@link #waiters} once the fiber has terminated: no waiter may be added after it. */
     private static final Object NO_MORE_WAITERS = new Object();
 
@@ -390,7 +396,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         }
         if (nanos > 0) {
             int seq = ++timedParkSeq;
-            DeadlineTimer.shared().schedule(System.nanoTime() + nanos, this, seq);
+            DeadlineTimer.shared().schedule(System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS), this, seq);
         }
         STATE.setRelease(this, PARKING);
         if (!StackfulContinuation.yield(SCOPE)) {
@@ -412,7 +418,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
      * {@link Body#pinned}; the scheduler's watchdog sees a blocked carrier and compensates.
      */
     private void parkPinned(long nanos) {
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        long deadline = nanos > 0 ? System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS) : 0L;
         state = PINNED;
         while (!permit && !interrupted && !cancelled) {
             if (nanos > 0) {
@@ -437,7 +443,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     /** {@link Fiber#sleep(Duration)} for this fiber, which must be the caller. */
     public void sleep0(long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + nanos;
+        long deadline = System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS);
         while (true) {
             if (interrupted) {
                 interrupted = false;
@@ -608,7 +614,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         if (!push(node)) {
             return true;
         }
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        long deadline = nanos > 0 ? System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS) : 0L;
         while (state != TERMINATED) {
             long left = 0L;
             if (nanos > 0) {
