@@ -33,11 +33,11 @@ public final class ClassHierarchy {
 
     /** The facts about one class. */
     record ClassInfo(String name, String superName, List<String> interfaces, boolean isInterface,
-                     Set<String> suspendableMethods) {
+                     boolean isPublic, Set<String> suspendableMethods) {
     }
 
     /** Cached "not found", since a ConcurrentHashMap cannot hold null. */
-    private static final ClassInfo MISSING = new ClassInfo("", null, List.of(), false, Set.of());
+    private static final ClassInfo MISSING = new ClassInfo("", null, List.of(), false, false, Set.of());
 
     private final Function<String, byte[]> classBytes;
     private final Map<String, ClassInfo> cache = new ConcurrentHashMap<>();
@@ -95,7 +95,8 @@ public final class ClassHierarchy {
             }
         }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         return new ClassInfo(reader.getClassName(), reader.getSuperName(), List.of(reader.getInterfaces()),
-                (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0, Set.copyOf(suspendable));
+                (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0, (reader.getAccess() & Opcodes.ACC_PUBLIC) != 0,
+                Set.copyOf(suspendable));
     }
 
     /**
@@ -150,6 +151,37 @@ public final class ClassHierarchy {
             }
         }
         return "java/lang/Object";
+    }
+
+    /** Packages of the JDK that are not exported to application code, whatever their classes' flags. */
+    private static final List<String> NOT_EXPORTED = List.of("jdk/internal/", "sun/", "com/sun/");
+
+    /**
+     * The most specific class, among {@code internalName} and its super classes, that code in
+     * class {@code from} may name in a {@code checkcast}: public (in an exported package) or in
+     * {@code from}'s own package. A merge of two types can produce a class the code itself
+     * never named, such as {@code java.lang.AbstractStringBuilder} for a {@code StringBuilder}
+     * and a {@code StringBuffer}. Unknown classes are returned as they are.
+     */
+    String accessibleClass(String internalName, String from) {
+        String n = internalName;
+        while (n != null) {
+            ClassInfo i = info(n);
+            if (i == null || packageOf(n).equals(packageOf(from))) {
+                return n;
+            }
+            boolean exported = NOT_EXPORTED.stream().noneMatch(n::startsWith);
+            if (i.isPublic() && exported) {
+                return n;
+            }
+            n = i.superName();
+        }
+        return "java/lang/Object";
+    }
+
+    private static String packageOf(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        return slash < 0 ? "" : internalName.substring(0, slash);
     }
 
     /** The class and its super classes up to Object; empty for an interface. */

@@ -230,7 +230,8 @@ public final class SuspendableTransformer {
                 }
             }
             this.info = new ClassHierarchy.ClassInfo(cn.name, cn.superName, cn.interfaces,
-                    (cn.access & Opcodes.ACC_INTERFACE) != 0, Set.copyOf(annotated));
+                    (cn.access & Opcodes.ACC_INTERFACE) != 0, (cn.access & Opcodes.ACC_PUBLIC) != 0,
+                    Set.copyOf(annotated));
             suspendable.addAll(annotated);
             for (MethodNode mn : cn.methods) {
                 if ((mn.access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0 && !mn.name.startsWith("<")
@@ -529,7 +530,7 @@ public final class SuspendableTransformer {
                 BasicValue receiver = f.getStack(below);
                 restores.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
                 restores.add(popCall(BasicValue.REFERENCE_VALUE));
-                restores.add(new TypeInsnNode(Opcodes.CHECKCAST, castType(receiver, call)));
+                restores.add(new TypeInsnNode(Opcodes.CHECKCAST, castType(receiver, call, ctx.cn.name)));
                 restores.add(new VarInsnNode(Opcodes.ASTORE, receiverVar));
             }
             for (int l = f.getLocals() - 1; l >= 0; l--) {
@@ -537,11 +538,11 @@ public final class SuspendableTransformer {
                 if (!saved(v) || !site.liveAfter.get(l) || (l == 0 && keepThis)) {
                     continue;
                 }
-                restores.add(restoreValue(v, stackVar));
+                restores.add(restoreValue(v, stackVar, ctx.cn.name));
                 restores.add(new VarInsnNode(v.getType().getOpcode(Opcodes.ISTORE), l));
             }
             for (int j = 0; j < below; j++) {
-                restores.add(restoreValue(f.getStack(j), stackVar));
+                restores.add(restoreValue(f.getStack(j), stackVar, ctx.cn.name));
             }
             if (hasReceiver) {
                 restores.add(new VarInsnNode(Opcodes.ALOAD, receiverVar));
@@ -612,7 +613,7 @@ public final class SuspendableTransformer {
     }
 
     /** Pops one saved value and leaves it on the operand stack with the type the verifier expects. */
-    private static InsnList restoreValue(BasicValue v, int stackVar) {
+    private InsnList restoreValue(BasicValue v, int stackVar, String owner) {
         InsnList list = new InsnList();
         list.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
         list.add(popCall(v));
@@ -620,19 +621,40 @@ public final class SuspendableTransformer {
             if (TypeInterpreter.NULL_TYPE.equals(v.getType())) {
                 list.add(new InsnNode(Opcodes.POP));
                 list.add(new InsnNode(Opcodes.ACONST_NULL));
-            } else if (!v.getType().getInternalName().equals("java/lang/Object")) {
-                list.add(new TypeInsnNode(Opcodes.CHECKCAST, v.getType().getInternalName()));
+            } else {
+                String cast = accessibleType(v.getType(), owner);
+                if (!cast.equals("java/lang/Object")) {
+                    list.add(new TypeInsnNode(Opcodes.CHECKCAST, cast));
+                }
             }
         }
         return list;
     }
 
-    private static String castType(BasicValue receiver, MethodInsnNode call) {
+    private String castType(BasicValue receiver, MethodInsnNode call, String owner) {
         Type t = receiver.getType();
         if (t == null || TypeInterpreter.NULL_TYPE.equals(t) || !receiver.isReference()) {
             return call.owner;
         }
-        return t.getInternalName();
+        return accessibleType(t, owner);
+    }
+
+    /**
+     * The internal name to {@code checkcast} a restored value of type {@code t} to, from code in
+     * {@code owner}: the type itself, or its nearest super class that {@code owner} may name
+     * (see {@link ClassHierarchy#accessibleClass}). An array whose element class is not
+     * accessible is cast to {@code Object}.
+     */
+    private String accessibleType(Type t, String owner) {
+        if (t.getSort() == Type.ARRAY) {
+            Type element = t.getElementType();
+            if (element.getSort() == Type.OBJECT
+                    && !hierarchy.accessibleClass(element.getInternalName(), owner).equals(element.getInternalName())) {
+                return "java/lang/Object";
+            }
+            return t.getInternalName();
+        }
+        return hierarchy.accessibleClass(t.getInternalName(), owner);
     }
 
     private static int zeroOpcode(Type t) {

@@ -146,9 +146,10 @@ public final class Samples implements Supplier<Map<String, GeneratorBody<Object>
             Number n = i == 0 ? Integer.valueOf(3) : Long.valueOf(4L);
             List<String> list = i == 0 ? new ArrayList<>() : new java.util.LinkedList<>();
             Object[] arr = i == 0 ? new String[] {"x"} : new Integer[] {1};
-            y.yield("merged " + cs.length());
+            CharSequence builder = i == 0 ? new StringBuilder("sb") : new StringBuffer("sbuf");
+            y.yield("merged " + cs.length() + " " + builder.length());
             list.add(cs.toString());
-            y.yield(cs + " " + n.longValue() + " " + list + " " + arr[0]);
+            y.yield(cs + " " + n.longValue() + " " + list + " " + arr[0] + " " + builder);
         }
     }
 
