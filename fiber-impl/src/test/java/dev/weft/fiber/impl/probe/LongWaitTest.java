@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Waits longer than {@code System.nanoTime()} can add without overflowing (the API saturates a
- * huge {@code Duration} to {@code Long.MAX_VALUE} nanoseconds) must still wait, not return at
- * once because the deadline wrapped into the past.
+ * huge {@code Duration} to {@code Long.MAX_VALUE} nanoseconds) must still just wait: no early
+ * return, and no timer that fires at once because its deadline wrapped into the past.
  */
 class LongWaitTest {
 
@@ -36,7 +36,12 @@ class LongWaitTest {
             while (!sleeping.get() || f.state() != Fiber.State.PARKED) {
                 Thread.onSpinWait();
             }
+            long resumesBefore = s.stats().tasksRun();
             assertFalse(f.join(Duration.ofMillis(50)), "a sleep of a million years ended at once");
+            // A deadline that wrapped into the past would make the timer fire at once, again and
+            // again: the fiber would be resumed over and over while it "sleeps".
+            long resumes = s.stats().tasksRun() - resumesBefore;
+            assertTrue(resumes <= 1, "the sleeping fiber was resumed " + resumes + " times");
             f.interrupt();
             assertEquals("interrupted", f.get());
         }
