@@ -57,7 +57,7 @@ final class StacklessGenerator<T> extends AbstractGenerator<T> implements Yielde
             stack.reset();
             throw t;
         } finally {
-            FrameStack.uninstall(previous);
+            stack.uninstall(previous);
         }
     }
 

@@ -34,7 +34,7 @@ import java.util.Arrays;
  * next thread that resumes the coroutine through whatever hands the coroutine over (a
  * generator's state CAS, an executor's queue), so the fields are plain.
  *
- * <p><b>Outside a coroutine.</b> {@link #current()} returns the shared inert stack {@link #NONE},
+ * <p><b>Outside a coroutine.</b> {@link #current()} returns the shared inert stack {@code NONE},
  * never null, whose flags are always false, so transformed code run outside any coroutine pays
  * two field reads per suspendable call and behaves exactly like the original.
  */
@@ -43,7 +43,16 @@ public final class FrameStack {
     /** The stack of "no coroutine": never restoring, never suspending, never written. */
     private static final FrameStack NONE = new FrameStack(null);
 
-    private static final ThreadLocal<FrameStack> CURRENT = new ThreadLocal<>();
+    /**
+     * The stack current on a thread, in a mutable per-thread slot: a resume then costs one
+     * thread-local lookup (the slot is kept for the matching uninstall) instead of a lookup and
+     * two {@code ThreadLocal.set}s.
+     */
+    private static final class Slot {
+        FrameStack current = NONE;
+    }
+
+    private static final ThreadLocal<Slot> CURRENT = ThreadLocal.withInitial(Slot::new);
 
     private static final int INITIAL_CAPACITY = 8;
     private static final long[] NO_PRIMS = {};
@@ -52,6 +61,9 @@ public final class FrameStack {
 
     /** The generator or coroutine this stack belongs to (null only for {@link #NONE}). */
     private final Object owner;
+
+    /** The slot of the thread this stack was last installed on; used by {@link #uninstall}. */
+    private Slot slot;
 
     private long[] prims = NO_PRIMS;
     private int primTop;
@@ -84,8 +96,7 @@ public final class FrameStack {
 
     /** The frame stack of the coroutine running on this thread, or the inert stack outside any. */
     public static FrameStack current() {
-        FrameStack s = CURRENT.get();
-        return s != null ? s : NONE;
+        return CURRENT.get().current;
     }
 
     /** Whether the coroutine is being resumed: a transformed method entered now must restore its frame. */
@@ -240,8 +251,8 @@ public final class FrameStack {
      *         a suspension is already unwinding (a method on the path was not transformed)
      */
     public static FrameStack checkCurrent(Object owner) {
-        FrameStack s = CURRENT.get();
-        if (s == null) {
+        FrameStack s = CURRENT.get().current;
+        if (s == NONE) {
             throw new IllegalStateException("Weft stackless: suspension outside any stackless coroutine "
                     + "(a stackless yield or Coroutine.yieldNow called from plain code)");
         }
@@ -299,14 +310,20 @@ public final class FrameStack {
         sent = sentValue;
         injected = injectedError;
         restoring = frameTop > 0;
-        FrameStack previous = CURRENT.get();
-        CURRENT.set(this);
+        Slot s = CURRENT.get();
+        slot = s;
+        FrameStack previous = s.current;
+        s.current = this;
         return previous;
     }
 
-    /** Restores the stack that was current before {@link #install(Object, Throwable)}. */
-    public static void uninstall(FrameStack previous) {
-        CURRENT.set(previous);
+    /**
+     * Restores the stack that was current before {@link #install(Object, Throwable)}; called on
+     * the same thread, after the body's entry method returned or threw.
+     */
+    public void uninstall(FrameStack previous) {
+        slot.current = previous;
+        slot = null;
     }
 
     /**

@@ -112,12 +112,12 @@ public final class StacklessCoroutine implements Runnable {
             suspended = stack.endStep();
         } catch (Throwable t) {
             stack.reset();
-            FrameStack.uninstall(previous);
+            stack.uninstall(previous);
             STATE.setRelease(this, DONE);
             completion.completeExceptionally(t);
             return;
         }
-        FrameStack.uninstall(previous);
+        stack.uninstall(previous);
         if (suspended) {
             STATE.setRelease(this, SUSPENDED);
             if (executor != null) {

@@ -52,7 +52,7 @@ public final class TransformerAgent {
     }
 
     private static final List<String> SKIPPED = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/",
-            "org/objectweb/asm/", "dev/weft/fiber/impl/", "dev/weft/fiber/spi/");
+            "org/objectweb/asm/", "dev/weft/fiber/");
 
     private static final class Transformer implements ClassFileTransformer {
         private final List<String> packages;
