@@ -36,6 +36,7 @@ public final class Samples implements Supplier<Map<String, GeneratorBody<Object>
         m.put("arrays", Samples::arrays);
         m.put("primitiveReturns", Samples::primitiveReturns);
         m.put("afterSynchronized", Samples::afterSynchronized);
+        m.put("treeWalk", y -> walk(y, Node.balanced(1, 7)));
         m.put("manyArguments", y -> y.yield(many(y, 1, 2L, 3.0f, 4.0, (byte) 5, 'c', (short) 7, true, "s", new int[] {9})));
         return m;
     }
@@ -177,6 +178,28 @@ public final class Samples implements Supplier<Map<String, GeneratorBody<Object>
             super.step(y);
             y.yield("derived after");
         }
+    }
+
+    /** A binary tree node (the example of docs/generators.md). */
+    record Node(Node left, int value, Node right) {
+        static Node balanced(int from, int to) {
+            if (from > to) {
+                return null;
+            }
+            int mid = (from + to) >>> 1;
+            return new Node(balanced(from, mid - 1), mid, balanced(mid + 1, to));
+        }
+    }
+
+    /** In-order walk, yielding each node's value; called from a generator body, so marked. */
+    @Suspendable
+    static void walk(Yielder<Object> y, Node n) {
+        if (n == null) {
+            return;
+        }
+        walk(y, n.left());
+        y.yield(n.value());
+        walk(y, n.right());
     }
 
     private static final Object LOCK = new Object();
