@@ -15,12 +15,14 @@ public interface Yielder<T> {
      * or {@link Generator#throwInto(Throwable)} and suspends the body until the generator is
      * resumed, like Python's {@code x = yield value}.
      *
+     * <p>Besides the exceptions below, an exception passed to {@link Generator#throwInto(Throwable)}
+     * is thrown from here, checked or not.
+     *
      * @param value the value to produce (may be null)
      * @return the value passed to {@link Generator#send(Object)}, or null after {@link Generator#next()}
      * @throws GeneratorExit when the generator is {@linkplain Generator#close() closed} while
      *         suspended here; let it propagate (a {@code finally} block still runs)
      * @throws IllegalStateException if called outside this yielder's generator body
-     *         (any exception passed to {@link Generator#throwInto(Throwable)} is thrown here too)
      */
     @Suspendable
     Object yield(T value);
