@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  *
  * <p>A class whose rows sweep a numeric {@code depth} parameter over three or more values
  * (the generator depth sweep) becomes a line chart, score against depth on log axes, one line
- * per method and remaining parameters. Every other class becomes a bar chart with one bar per
+ * per method and remaining parameters (an axis with a value at or below zero stays linear).
+ * Every other class becomes a bar chart with one bar per
  * row. Rows whose unit differs from the class's most common unit are left out of its chart
  * (the table still has them). A class whose every row carries exactly one metric of its own, the
  * same for all (an {@code @AuxCounters} counter beside an incidental time), is drawn by that
@@ -45,7 +46,8 @@ public final class Plots {
     }
 
     /**
-     * Writes {@code <SimpleClassName>.png} into {@code dir} for every benchmark class.
+     * Writes {@code <SimpleClassName>.png} into {@code dir} for every benchmark class; a class
+     * whose chart XChart refuses to draw gets no plot and a line on standard error.
      *
      * @return fully qualified class name to the written file
      */
@@ -57,10 +59,15 @@ public final class Plots {
             List<BenchResult> rows = mainUnitRows(e.getValue());
             String simple = rows.get(0).simpleClassName();
             Measure measure = measure(rows);
-            Chart<?, ?> chart = isSweep(rows) ? sweepChart(simple, rows, measure) : barChart(simple, rows, measure);
             Path file = dir.resolve(simple + ".png");
-            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-            written.put(e.getKey(), file);
+            try {
+                Chart<?, ?> chart = isSweep(rows) ? sweepChart(simple, rows, measure) : barChart(simple, rows, measure);
+                BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+                written.put(e.getKey(), file);
+            } catch (RuntimeException chartRefused) {
+                // One odd result (say, a non-positive value on a log axis) must not cost the report.
+                System.err.println("No plot for " + simple + ": " + chartRefused.getMessage());
+            }
         }
         return written;
     }
@@ -139,9 +146,11 @@ public final class Plots {
         }
         double max = scores.stream().mapToDouble(Double::doubleValue).max().orElse(1);
         double min = scores.stream().mapToDouble(Double::doubleValue).filter(d -> d > 0).min().orElse(max);
-        boolean log = max / min > 30;
+        boolean log = max / min > 30 && scores.stream().allMatch(d -> d > 0);
         chart.getStyler().setYAxisLogarithmic(log);
         if (log) {
+            // Bars otherwise start the axis at zero, which a logarithmic axis cannot show.
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
             chart.addSeries("score", labels, scores);
         } else {
             chart.addSeries("score", labels, scores, errors);
@@ -152,8 +161,9 @@ public final class Plots {
     private static XYChart sweepChart(String title, List<BenchResult> rows, Measure measure) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(title + direction(rows)).xAxisTitle(SWEEP_PARAM).yAxisTitle(measure.axisTitle()).build();
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setXAxisLogarithmic(rows.stream()
+                .allMatch(r -> Double.parseDouble(r.params().get(SWEEP_PARAM)) > 0));
+        chart.getStyler().setYAxisLogarithmic(rows.stream().allMatch(r -> measure.value().applyAsDouble(r) > 0));
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         Map<String, TreeMap<Double, Double>> series = new LinkedHashMap<>();
         Map<String, BenchResult> first = new HashMap<>();

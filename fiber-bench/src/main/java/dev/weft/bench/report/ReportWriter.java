@@ -376,7 +376,9 @@ public final class ReportWriter {
     private static void howToRead(StringBuilder sb) {
         sb.append("## How to read this\n\n");
         sb.append("- **Score** is JMH's mean over the measured iterations; **Error** is the half-width of its 99.9% ")
-                .append("confidence interval (– when too few iterations to compute one).\n");
+                .append("confidence interval (– when too few iterations to compute one; for the memory probes, half the ")
+                .append("spread of their rounds). With few iterations on a busy machine the interval is wide: ")
+                .append("read it before reading a ratio.\n");
         sb.append("- **vs baseline** is the score divided by the score of the baseline row of the same table, ")
                 .append("from the same run: below 1.00× is faster (or smaller) than the baseline where lower is better.\n");
         sb.append("- **Alloc B/op** is JMH's `-prof gc` `gc.alloc.rate.norm`: bytes allocated per operation, ")

@@ -76,7 +76,7 @@ public record RunInfo(String profile, String command, String startedAt, String f
     }
 
     private static Gson gson() {
-        return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
     }
 
     /** Writes this record as JSON. */

@@ -263,6 +263,20 @@ class ReportWriterTest {
     }
 
     @Test
+    void widelySpreadScoresGetALogarithmicBarChartAndSweepsWithNonPositiveValuesStillDraw(@TempDir Path dir)
+            throws IOException {
+        List<BenchResult> wide = List.of(
+                new BenchResult("x.Wide.baseline", "avgt", Map.of(), 1.0, 5.0, "ns/op", Double.NaN),
+                new BenchResult("x.Wide.slow", "avgt", Map.of(), 5000.0, 9000.0, "ns/op", Double.NaN));
+        assertTrue(Files.size(Plots.write(wide, dir).get("x.Wide")) > 0);
+        List<BenchResult> sweep = List.of(
+                new BenchResult("x.Sweep.m", "ss", Map.of("depth", "1"), 10, Double.NaN, "B", Double.NaN),
+                new BenchResult("x.Sweep.m", "ss", Map.of("depth", "10"), -3, Double.NaN, "B", Double.NaN),
+                new BenchResult("x.Sweep.m", "ss", Map.of("depth", "100"), 30, Double.NaN, "B", Double.NaN));
+        assertTrue(Files.size(Plots.write(sweep, dir).get("x.Sweep")) > 0);
+    }
+
+    @Test
     void badBenchmarkNamesAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new BenchResult("noDot", "avgt", Map.of(), 1, 0, "ns/op", Double.NaN));
