@@ -8,6 +8,7 @@ import dev.weft.fiber.Schedulers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class GeneratorInFiberTest {
 
     @Test
-    void fiberYieldingInsideAStackfulGeneratorBodySuspendsBoth() throws Exception {
+    void fiberYieldingAndSleepingInsideAStackfulGeneratorBodySuspendsBoth() throws Exception {
         try (FiberScheduler scheduler = Schedulers.fifo(2)) {
             List<Fiber<List<Integer>>> fibers = new ArrayList<>();
             for (int f = 0; f < 8; f++) {
@@ -31,6 +32,9 @@ class GeneratorInFiberTest {
                     Generator<Integer> g = Generators.stackful(y -> {
                         for (int i = 0; i < 5; i++) {
                             Fiber.yield();
+                            if (i == 2) {
+                                sleepBriefly();
+                            }
                             y.yield(offset + i);
                         }
                     });
@@ -46,6 +50,14 @@ class GeneratorInFiberTest {
                 int offset = f * 100;
                 assertEquals(List.of(offset, offset + 1, offset + 2, offset + 3, offset + 4), fibers.get(f).get());
             }
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Fiber.sleep(Duration.ofMillis(1));
+        } catch (InterruptedException e) {
+            throw new AssertionError("not interrupted by the test", e);
         }
     }
 
