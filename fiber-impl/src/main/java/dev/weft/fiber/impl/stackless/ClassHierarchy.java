@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +32,19 @@ public final class ClassHierarchy {
 
     static final String SUSPENDABLE_DESC = "Ldev/weft/fiber/Suspendable;";
 
-    /** The facts about one class. */
+    /**
+     * The facts about one class.
+     *
+     * @param bridgeTargets for each bridge method (name + descriptor), the method of the same
+     *                      class it forwards to: javac's bridges for covariant returns and generic
+     *                      parameters, through which the target inherits suspendability
+     */
     record ClassInfo(String name, String superName, List<String> interfaces, boolean isInterface,
-                     boolean isPublic, Set<String> suspendableMethods) {
+                     boolean isPublic, Set<String> suspendableMethods, Map<String, String> bridgeTargets) {
     }
 
     /** Cached "not found", since a ConcurrentHashMap cannot hold null. */
-    private static final ClassInfo MISSING = new ClassInfo("", null, List.of(), false, false, Set.of());
+    private static final ClassInfo MISSING = new ClassInfo("", null, List.of(), false, false, Set.of(), Map.of());
 
     private final Function<String, byte[]> classBytes;
     private final Map<String, ClassInfo> cache = new ConcurrentHashMap<>();
@@ -75,14 +82,17 @@ public final class ClassHierarchy {
         return bytes == null ? MISSING : parse(bytes);
     }
 
-    /** Reads the facts from a class file (method bodies skipped). */
+    /** Reads the facts from a class file (method bodies skipped, except those of bridge methods). */
     static ClassInfo parse(byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
+        String self = reader.getClassName();
         Set<String> suspendable = new HashSet<>();
+        Map<String, String> bridges = new HashMap<>();
         reader.accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
+                boolean bridge = (access & Opcodes.ACC_BRIDGE) != 0;
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override
                     public AnnotationVisitor visitAnnotation(String desc, boolean visible) {
@@ -91,21 +101,36 @@ public final class ClassHierarchy {
                         }
                         return null;
                     }
+
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String callee, String calleeDesc, boolean itf) {
+                        if (bridge && owner.equals(self) && callee.equals(name)) {
+                            bridges.put(name + descriptor, callee + calleeDesc);
+                        }
+                    }
                 };
             }
-        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return new ClassInfo(reader.getClassName(), reader.getSuperName(), List.of(reader.getInterfaces()),
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return new ClassInfo(self, reader.getSuperName(), List.of(reader.getInterfaces()),
                 (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0, (reader.getAccess() & Opcodes.ACC_PUBLIC) != 0,
-                Set.copyOf(suspendable));
+                Set.copyOf(suspendable), Map.copyOf(bridges));
     }
 
     /**
      * Whether {@code owner} or one of its super types marks {@code name + descriptor}
-     * {@code @Suspendable}. Super types whose class files cannot be found are skipped.
+     * {@code @Suspendable}, directly or through a bridge method that forwards to it. Super types
+     * whose class files cannot be found are skipped.
      *
      * @param self facts about the class being transformed (it may not be readable yet), or null
      */
     boolean isSuspendable(String owner, String nameAndDesc, ClassInfo self) {
+        return isSuspendable(owner, nameAndDesc, self, new HashSet<>());
+    }
+
+    private boolean isSuspendable(String owner, String nameAndDesc, ClassInfo self, Set<String> methodsSeen) {
+        if (!methodsSeen.add(nameAndDesc)) {
+            return false;
+        }
         Deque<String> work = new ArrayDeque<>();
         Set<String> seen = new HashSet<>();
         work.add(owner);
@@ -120,6 +145,11 @@ public final class ClassHierarchy {
             }
             if (i.suspendableMethods().contains(nameAndDesc)) {
                 return true;
+            }
+            for (Map.Entry<String, String> bridge : i.bridgeTargets().entrySet()) {
+                if (bridge.getValue().equals(nameAndDesc) && isSuspendable(n, bridge.getKey(), self, methodsSeen)) {
+                    return true;
+                }
             }
             if (i.superName() != null) {
                 work.add(i.superName());

@@ -223,22 +223,30 @@ public final class SuspendableTransformer {
         ClassContext(ClassNode cn) {
             this.cn = cn;
             Set<String> annotated = new HashSet<>();
+            Map<String, String> bridges = new HashMap<>();
             for (MethodNode mn : cn.methods) {
                 if (hasAnnotation(mn.visibleAnnotations, ClassHierarchy.SUSPENDABLE_DESC)
                         || hasAnnotation(mn.invisibleAnnotations, ClassHierarchy.SUSPENDABLE_DESC)) {
                     annotated.add(mn.name + mn.desc);
                 }
+                if ((mn.access & Opcodes.ACC_BRIDGE) != 0) {
+                    for (AbstractInsnNode insn : mn.instructions) {
+                        if (insn instanceof MethodInsnNode m && m.owner.equals(cn.name) && m.name.equals(mn.name)) {
+                            bridges.put(mn.name + mn.desc, m.name + m.desc);
+                        }
+                    }
+                }
             }
             this.info = new ClassHierarchy.ClassInfo(cn.name, cn.superName, cn.interfaces,
                     (cn.access & Opcodes.ACC_INTERFACE) != 0, (cn.access & Opcodes.ACC_PUBLIC) != 0,
-                    Set.copyOf(annotated));
-            suspendable.addAll(annotated);
+                    Set.copyOf(annotated), Map.copyOf(bridges));
             for (MethodNode mn : cn.methods) {
                 if ((mn.access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0 && !mn.name.startsWith("<")
-                        && overridesSuspendable(mn)) {
+                        && hierarchy.isSuspendable(cn.name, mn.name + mn.desc, info)) {
                     suspendable.add(mn.name + mn.desc);
                 }
             }
+            suspendable.addAll(annotated);
             for (MethodNode mn : cn.methods) {
                 for (AbstractInsnNode insn : mn.instructions) {
                     if (insn instanceof InvokeDynamicInsnNode indy && isLambdaFactory(indy.bsm)) {
@@ -246,19 +254,6 @@ public final class SuspendableTransformer {
                     }
                 }
             }
-        }
-
-        private boolean overridesSuspendable(MethodNode mn) {
-            String key = mn.name + mn.desc;
-            if (cn.superName != null && hierarchy.isSuspendable(cn.superName, key, null)) {
-                return true;
-            }
-            for (String itf : cn.interfaces) {
-                if (hierarchy.isSuspendable(itf, key, null)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         private void classifyLambda(MethodNode container, InvokeDynamicInsnNode indy) {

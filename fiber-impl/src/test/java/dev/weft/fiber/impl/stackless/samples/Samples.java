@@ -1,6 +1,7 @@
 package dev.weft.fiber.impl.stackless.samples;
 
 import dev.weft.fiber.GeneratorBody;
+import dev.weft.fiber.GeneratorFunction;
 import dev.weft.fiber.Suspendable;
 import dev.weft.fiber.Yielder;
 
@@ -37,6 +38,10 @@ public final class Samples implements Supplier<Map<String, GeneratorBody<Object>
         m.put("primitiveReturns", Samples::primitiveReturns);
         m.put("afterSynchronized", Samples::afterSynchronized);
         m.put("treeWalk", y -> walk(y, Node.balanced(1, 7)));
+        m.put("bridgeMethods", y -> {
+            String r = new CountingFunction().run(y);
+            new PrefixStep().step(y, r);
+        });
         m.put("manyArguments", y -> y.yield(many(y, 1, 2L, 3.0f, 4.0, (byte) 5, 'c', (short) 7, true, "s", new int[] {9})));
         return m;
     }
@@ -177,6 +182,31 @@ public final class Samples implements Supplier<Map<String, GeneratorBody<Object>
             y.yield("derived before");
             super.step(y);
             y.yield("derived after");
+        }
+    }
+
+    /** Covariant return: javac adds a bridge {@code Object run(Yielder)} that calls this method. */
+    static final class CountingFunction implements GeneratorFunction<Object, String> {
+        @Override
+        public String run(Yielder<Object> y) {
+            y.yield("counting 1");
+            Object sent = y.yield("counting 2");
+            return "returned " + sent;
+        }
+    }
+
+    /** A suspendable method of a generic interface. */
+    interface Step<T> {
+        @Suspendable
+        void step(Yielder<Object> y, T value);
+    }
+
+    /** Implements {@code step(Yielder, Object)} through a bridge to {@code step(Yielder, String)}. */
+    static final class PrefixStep implements Step<String> {
+        @Override
+        public void step(Yielder<Object> y, String value) {
+            y.yield("step " + value);
+            y.yield("step again " + value.length());
         }
     }
 
