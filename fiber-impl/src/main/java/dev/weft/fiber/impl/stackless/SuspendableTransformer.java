@@ -3,6 +3,7 @@ package dev.weft.fiber.impl.stackless;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -186,9 +187,13 @@ public final class SuspendableTransformer {
         try {
             cn.accept(writer);
             return new Result(writer.toByteArray(), refusals);
-        } catch (ClassHierarchy.TypeNotFoundException e) {
+        } catch (ClassHierarchy.TypeNotFoundException | MethodTooLargeException e) {
+            String reason = e instanceof MethodTooLargeException m
+                    ? "method " + m.getMethodName() + m.getDescriptor() + " exceeds the JVM's 64 KiB code limit once "
+                      + "transformed; split it into smaller @Suspendable methods"
+                    : e.getMessage();
             List<TransformRefusedException.Refusal> all = new ArrayList<>(refusals);
-            all.add(new TransformRefusedException.Refusal(dotted(cn.name), "<class>", -1, e.getMessage()));
+            all.add(new TransformRefusedException.Refusal(dotted(cn.name), "<class>", -1, reason));
             if (stubRefused) {
                 return new Result(classFile, all);
             }

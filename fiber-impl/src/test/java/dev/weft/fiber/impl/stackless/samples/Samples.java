@@ -37,6 +37,7 @@ public final class Samples implements Supplier<Map<String, GeneratorBody<Object>
         m.put("arrays", Samples::arrays);
         m.put("primitiveReturns", Samples::primitiveReturns);
         m.put("afterSynchronized", Samples::afterSynchronized);
+        m.put("tryWithResources", Samples::tryWithResources);
         m.put("treeWalk", y -> walk(y, Node.balanced(1, 7)));
         m.put("bridgeMethods", y -> {
             String r = new CountingFunction().run(y);
@@ -208,6 +209,31 @@ public final class Samples implements Supplier<Map<String, GeneratorBody<Object>
             y.yield("step " + value);
             y.yield("step again " + value.length());
         }
+    }
+
+    /** A resource that records its closing and can fail to close. */
+    record Resource(List<String> trail, String name, boolean failOnClose) implements AutoCloseable {
+        @Override
+        public void close() {
+            trail.add("close " + name);
+            if (failOnClose) {
+                throw new IllegalStateException("close failed " + name);
+            }
+        }
+    }
+
+    @Suspendable
+    static void tryWithResources(Yielder<Object> y) {
+        List<String> trail = new ArrayList<>();
+        try (Resource a = new Resource(trail, "a", false); Resource b = new Resource(trail, "b", true)) {
+            y.yield("inside " + a.name() + b.name());
+            throw new UnsupportedOperationException("body failed");
+        } catch (UnsupportedOperationException e) {
+            y.yield("caught " + e.getMessage() + " suppressed " + e.getSuppressed().length);
+        } catch (IllegalStateException e) {
+            y.yield("unexpected " + e.getMessage());
+        }
+        y.yield(String.join(",", trail));
     }
 
     /** A binary tree node (the example of docs/generators.md). */
