@@ -42,6 +42,10 @@ public interface FiberScheduler extends Executor, AutoCloseable {
      * runnable again (it was unparked). Must not reject while the fiber is alive, even after
      * {@link #shutdown()}: a shut-down scheduler still runs the fibers it accepted. A scheduler
      * may run such a fiber ahead of older work, for locality.
+     *
+     * <p>The default calls {@link #execute(Runnable)}; a scheduler whose {@code execute}
+     * rejects after shutdown must override this method, or fibers that wake after the shutdown
+     * are lost (the exception reaches whoever woke them, for example the timer of a sleep).
      */
     default void resume(Runnable fiber) {
         execute(fiber);
@@ -81,7 +85,9 @@ public interface FiberScheduler extends Executor, AutoCloseable {
 
     /**
      * The number of the calling carrier thread of this scheduler, or {@code -1} if the caller
-     * is not one. Called by a carrier from outside any fiber (right before it runs one), so a
+     * is not one. Called by a carrier from outside any fiber, right before the first run of a
+     * fiber with affinity, which will then be resumed with {@link #resumeOn} on that carrier
+     * until {@link #fiberTerminated}: the scheduler must keep that carrier for it. A
      * {@code Thread.currentThread()} lookup is safe here.
      */
     default int currentCarrier() {

@@ -34,8 +34,11 @@ public class GeneratorDepthBench {
     @Param({"1", "10", "100", "1000"})
     public int depth;
 
-    /** {@code iterator} (baseline), {@code stackful} or {@code stackless}. */
-    @Param({"iterator", "stackful", "stackless"})
+    /**
+     * {@code baselineIterator} (the report's baseline: the name starts with {@code baseline}),
+     * {@code stackful} or {@code stackless}.
+     */
+    @Param({"baselineIterator", "stackful", "stackless"})
     public String backend;
 
     private Supplier<Object> source;

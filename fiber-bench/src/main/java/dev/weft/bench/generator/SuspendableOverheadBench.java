@@ -15,7 +15,7 @@ import java.util.function.IntToLongFunction;
 
 /**
  * What the stackless transformer costs code that never suspends: the same recursion of
- * {@code depth} calls, once as compiled ({@code untransformed}) and once rewritten
+ * {@code depth} calls, once as compiled ({@code baselineUntransformed}, the report's baseline) and once rewritten
  * ({@code transformed}: a thread-local read on entry to each method and a flag test after each
  * suspendable call), run on a plain thread. Both are called through a functional interface.
  */
@@ -33,7 +33,7 @@ public class SuspendableOverheadBench {
 
     /** The recursion as javac compiled it. */
     @Benchmark
-    public long untransformed() {
+    public long baselineUntransformed() {
         return plain.applyAsLong(depth);
     }
 

@@ -27,13 +27,13 @@ public final class DeepBodies {
     }
 
     /**
-     * A source of values for {@code backend}: {@code iterator} (a plain iterator that calls
+     * A source of values for {@code backend}: {@code baselineIterator} (a plain iterator that calls
      * {@code depth} frames down for each value), {@code stackful} or {@code stackless} (an
      * endless generator whose body descends {@code depth} frames once and yields from there).
      */
     public static Supplier<Object> source(String backend, int depth) {
         return switch (backend) {
-            case "iterator" -> {
+            case "baselineIterator" -> {
                 Iterator<Object> it = new DeepIterator(depth);
                 yield it::next;
             }

@@ -103,7 +103,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         @Override
         protected void pinned(String reason) {
             if (fiber.state == PARKING) {
-                PinnedParks.record(fiber, fiber.scheduler, reason);
+                try {
+                    PinnedParks.record(fiber, fiber.scheduler, reason);
+                } catch (Throwable logFailure) {
+                    // a failing log handler (or no memory to build the message) must not break the park
+                }
             }
         }
 
@@ -301,7 +305,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** Runs on carrier {@code self} after the continuation returned: the fiber yielded, parked or ended. */
     private void afterRun(Thread self) {
         int s = state;
-        if (s == YIELDING) {
+        if (body.isFinished()) {
+            // First: a body can end while the state still says YIELDING or PARKING, when
+            // something throws between publishing that state and the yield (see Body.pinned).
+            terminate(slot, true); // the outcome is stored
+        } else if (s == YIELDING) {
             STATE.setRelease(this, RUNNABLE);
             submitFromCarrier(self, true);
         } else if (s == PARKING) {
@@ -309,8 +317,6 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             if (permit && STATE.compareAndSet(this, PARKED, UNPARKED)) {
                 submitFromCarrier(self, false);
             }
-        } else if (body.isFinished()) {
-            terminate(slot, true); // enter() has stored the outcome
         } else {
             throw new IllegalStateException(this + " returned to its carrier in state " + stateName(s));
         }
@@ -332,7 +338,9 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         // without a lookup; a fiber that never ran terminates in start(), wherever that was called.
         Thread carrierSelf = accepted ? Thread.currentThread() : null;
         for (Waiter n = w instanceof Waiter first ? first : null; n != null; n = n.next) {
-            n.wake(carrierSelf);
+            if (!n.abandoned) {
+                n.wake(carrierSelf);
+            }
         }
         if (accepted) {
             scheduler.fiberTerminated(this);
@@ -444,16 +452,30 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** {@link Fiber#sleep(Duration)} for this fiber, which must be the caller. */
     public void sleep0(long nanos) throws InterruptedException {
         long deadline = System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS);
-        while (true) {
-            if (interrupted) {
-                interrupted = false;
-                throw new InterruptedException(this + " was interrupted while sleeping");
+        // A sleep is not a park: as for Thread.sleep, an unpark() that is pending or arrives
+        // during the sleep is kept for the next park(). It is taken out of the way here (else
+        // every park below would return at once) and given back at the end. A wake-up before the
+        // deadline is taken for an unpark (at worst a spurious permit, which park allows).
+        boolean permitTaken = permit && PERMIT.compareAndSet(this, true, false);
+        try {
+            while (true) {
+                if (interrupted) {
+                    interrupted = false;
+                    throw new InterruptedException(this + " was interrupted while sleeping");
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                park0(left);
+                if (deadline - System.nanoTime() > 0 && !interrupted) {
+                    permitTaken = true;
+                }
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
+        } finally {
+            if (permitTaken) {
+                permit = true; // this fiber is running: nobody waits on the permit now
             }
-            park0(left);
         }
     }
 
@@ -615,31 +637,68 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             return true;
         }
         long deadline = nanos > 0 ? System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS) : 0L;
-        while (state != TERMINATED) {
-            long left = 0L;
-            if (nanos > 0) {
-                left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        boolean terminated = false;
+        try {
+            while (state != TERMINATED) {
+                long left = 0L;
+                if (nanos > 0) {
+                    left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                }
+                if (me != null) {
+                    me.park0(left);
+                    if (me.clearInterrupt()) {
+                        throw new InterruptedException(me + " was interrupted while joining " + this);
+                    }
+                } else {
+                    if (nanos > 0) {
+                        LockSupport.parkNanos(this, left);
+                    } else {
+                        LockSupport.park(this);
+                    }
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException(Thread.currentThread() + " was interrupted while joining " + this);
+                    }
                 }
             }
-            if (me != null) {
-                me.park0(left);
-                if (me.clearInterrupt()) {
-                    throw new InterruptedException(me + " was interrupted while joining " + this);
-                }
-            } else {
-                if (nanos > 0) {
-                    LockSupport.parkNanos(this, left);
-                } else {
-                    LockSupport.park(this);
-                }
-                if (Thread.interrupted()) {
-                    throw new InterruptedException(Thread.currentThread() + " was interrupted while joining " + this);
-                }
+            terminated = true;
+            return true;
+        } finally {
+            if (!terminated) {
+                abandon(node); // timed out, interrupted or cancelled: a polling joiner must not pile up nodes
             }
         }
-        return true;
+    }
+
+    /**
+     * Marks {@code node} abandoned and unlinks abandoned nodes: those at the head by CAS (pushes
+     * race there), those inside the stack by relinking. An interior unlink can race with another
+     * one and leave an abandoned node in place, but never drops a live node: nodes are only ever
+     * inserted at the head, so the successor a relink installs is always a node that was there.
+     * Termination skips abandoned nodes, so a leftover costs memory until then, nothing else.
+     */
+    private void abandon(Waiter node) {
+        node.abandoned = true;
+        while (true) {
+            if (!(waiters instanceof Waiter head)) {
+                return; // terminated: the stack is gone
+            }
+            if (head.abandoned) {
+                WAITERS.compareAndSet(this, head, head.next);
+                continue;
+            }
+            Waiter prev = head;
+            for (Waiter n = head.next; n != null; n = n.next) {
+                if (n.abandoned) {
+                    prev.next = n.next;
+                } else {
+                    prev = n;
+                }
+            }
+            return;
+        }
     }
 
     /** Pushes a waiter; false if the fiber has already terminated. */
@@ -657,7 +716,10 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     }
 
     private abstract static sealed class Waiter permits FiberWaiter, ThreadWaiter {
-        Waiter next;
+        /** Written by pushes (before the publishing CAS) and by unlinks; racy reads are benign, see {@link #abandon}. */
+        volatile Waiter next;
+        /** Set once its joiner stopped waiting; such a node is skipped and unlinked. */
+        volatile boolean abandoned;
 
         /** @param carrierSelf the calling carrier if the caller is on a carrier's own stack, else null */
         abstract void wake(Thread carrierSelf);
@@ -694,7 +756,10 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         final String name;
         final UncaughtExceptionHandler handler;
         final boolean affinity;
-        /** The carrier an affinity fiber always runs on; -1 until its first mount. Written by that carrier only. */
+        /**
+         * The carrier an affinity fiber always runs on; -1 until its first mount. Written by that
+         * carrier, read by the fiber's later submissions (ordered by the state transitions).
+         */
         int homeCarrier = -1;
 
         Extras(String name, UncaughtExceptionHandler handler, boolean affinity) {
@@ -710,6 +775,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     // ----------------------------------------------------------------------------------------
     // Queries
+
+    /** The carrier this fiber is bound to by affinity, or -1 (no affinity, or not yet run). */
+    public int homeCarrier() {
+        return extras != null && extras.affinity ? extras.homeCarrier : -1;
+    }
 
     @Override
     public long id() {

@@ -49,7 +49,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code WAITING} or {@code TIMED_WAITING} at {@link #STUCK_TICKS} consecutive looks is marked
  * blocked, and if fewer than {@code parallelism} carriers are
  * unblocked, a compensating carrier is started (at most {@link #maxCompensating}). A carrier
- * clears its own mark when its task returns. A compensating carrier retires when, on going idle,
+ * clears its own mark when its task returns; a mark set just as the task returned is cleared by
+ * the watchdog at its next look (the mark records the task it was set in). A compensating carrier retires when, on going idle,
  * the unblocked carriers number more than {@code parallelism}, or after {@link #KEEP_ALIVE_NANOS}
  * idle. A CPU-bound fiber that never suspends is not compensated (there is no preemption). The
  * watchdog parks while every carrier is parked, so an idle scheduler burns no CPU; the waker of
@@ -157,6 +158,13 @@ public abstract class CarrierPool implements FiberScheduler {
     /** Puts a fiber on carrier {@code target}'s own queue (affinity). */
     protected abstract void dispatchTo(Runnable task, Carrier target);
 
+    /**
+     * Called by the watchdog when carrier {@code c} has been in one task for a tick or more:
+     * makes any work that {@code c} keeps for itself available to the others, and wakes an idle
+     * carrier if {@code c} has queued work (a push to a carrier's own queue does not signal).
+     */
+    protected abstract void releaseKeptWork(Carrier c);
+
     protected static final int NEW_TASK = 0;
     protected static final int WAKE = 1;
     protected static final int YIELD = 2;
@@ -167,20 +175,25 @@ public abstract class CarrierPool implements FiberScheduler {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        // Count first, then check: an execute that saw RUNNING is then counted before shutdown()
-        // sums the counter (both are volatile accesses, sequentially consistent).
-        live.increment();
-        if (runState != RUNNING) {
-            taskEnded();
-            throw new RejectedExecutionException(this + " is shut down and accepts no new work");
-        }
         Carrier self = currentCarrierOrNull();
-        if (liveFibers != null && task instanceof FiberImpl<?> f) {
+        FiberImpl<?> fiber = liveFibers != null && task instanceof FiberImpl<?> f ? f : null;
+        // Count and register first, then check the run state: an execute that saw RUNNING is then
+        // counted before shutdown() sums the counter, and registered before shutdownNow() walks
+        // the registry (volatile accesses and the stripe monitors order them).
+        live.increment();
+        if (fiber != null) {
             // a carrier spreads its fibers over the stripes; any other caller picks at random (in a
             // fiber of another scheduler ThreadLocalRandom may use a stale carrier's seed: harmless here)
             int spread = self != null ? (self.index << 4) + self.spawns++
                     : java.util.concurrent.ThreadLocalRandom.current().nextInt();
-            liveFibers.add(f, spread);
+            liveFibers.add(fiber, spread);
+        }
+        if (runState != RUNNING) {
+            if (fiber != null) {
+                liveFibers.remove(fiber);
+            }
+            taskEnded();
+            throw new RejectedExecutionException(this + " is shut down and accepts no new work");
         }
         dispatch(task, self, NEW_TASK);
     }
@@ -212,9 +225,10 @@ public abstract class CarrierPool implements FiberScheduler {
     @Override
     public void resumeOn(Runnable fiber, int carrier, boolean yielded) {
         Objects.requireNonNull(fiber, "fiber");
-        Carrier target = carrier >= 0 && carrier < parallelism ? carriers[carrier] : null;
+        // A carrier a live fiber is bound to does not exit (see currentCarrier()); a fiber that
+        // was never bound (it first ran outside this pool's carriers) goes to a core carrier.
+        Carrier target = carrier >= 0 && carrier < carriers.length ? carriers[carrier] : null;
         if (target == null) {
-            // first mounted on a compensating carrier, which may retire: keep it on a core one
             target = carriers[Math.floorMod(fiber.hashCode(), parallelism)];
         }
         dispatchTo(fiber, target);
@@ -225,29 +239,62 @@ public abstract class CarrierPool implements FiberScheduler {
         }
     }
 
+    /**
+     * Binds the calling carrier to an affinity fiber about to run for the first time. A
+     * compensating carrier can be one: it then does not retire until all fibers bound to it have
+     * terminated (their later runs arrive through its inbox).
+     */
     @Override
     public int currentCarrier() {
         Thread t = Thread.currentThread(); // called by a carrier outside any fiber: safe
-        return t instanceof Carrier c && c.pool == this && !c.compensating ? c.index : -1;
+        if (t instanceof Carrier c && c.pool == this) {
+            c.boundFibers.incrementAndGet();
+            return c.index;
+        }
+        return -1;
     }
 
     @Override
     public void fiberTerminated(Runnable fiber) {
-        if (liveFibers != null && fiber instanceof FiberImpl<?> f) {
-            liveFibers.remove(f);
+        if (fiber instanceof FiberImpl<?> f) {
+            if (liveFibers != null) {
+                liveFibers.remove(f);
+            }
+            int home = f.homeCarrier();
+            if (home >= 0 && carriers[home] instanceof Carrier c) {
+                c.boundFibers.decrementAndGet();
+            }
         }
         taskEnded();
     }
 
     /**
-     * Counts down accepted work. After shutdown, the counter is summed on every count-down:
-     * increments made after shutdown are undone at once (see {@link #execute}), so a sum of
-     * zero means nothing is live.
+     * Counts down accepted work; after shutdown, stops the carriers once nothing is live.
+     *
+     * <p>{@link LongAdder#sum()} is not a snapshot, so the decision is taken under this pool's
+     * monitor, with one rule that makes a sum of zero exact: <em>after shutdown, every
+     * count-down that could pair with a count-up the sum has not seen happens under the same
+     * monitor.</em> The only such pairs are the count-up and undo of an {@code execute} rejected
+     * after shutdown (the two may land in different cells); the undo is a count-down like any
+     * other, so all post-shutdown count-downs take the monitor before they decrement. A count-down
+     * of work accepted before shutdown pairs with a count-up the sum has already seen, so a sum
+     * taken concurrently can only be too high, never too low.
      */
     private void taskEnded() {
-        live.decrement();
-        if (runState != RUNNING && live.sum() == 0) {
-            stopCarriers();
+        if (runState == RUNNING) {
+            live.decrement();
+            if (runState == RUNNING) {
+                return;
+            }
+        } else {
+            synchronized (this) {
+                live.decrement();
+            }
+        }
+        synchronized (this) {
+            if (live.sum() == 0) {
+                stopCarriers();
+            }
         }
     }
 
@@ -313,8 +360,14 @@ public abstract class CarrierPool implements FiberScheduler {
             if (stopping) {
                 return null;
             }
-            if (c.compensating && unblockedCarriers() > parallelism) {
-                return null; // the carrier it stood in for is back
+            if (c.compensating && c.boundFibers.get() == 0 && unblockedCarriers() > parallelism) {
+                // The carrier it stood in for is back. A submitter that saw this carrier
+                // spinning did not wake anyone, so look once more (after the decrement above,
+                // which orders this read after that submit) before leaving.
+                if (hasVisibleWork(c)) {
+                    continue;
+                }
+                return null;
             }
             c.parkState = Carrier.PARKED;
             idle.incrementAndGet();
@@ -329,9 +382,12 @@ public abstract class CarrierPool implements FiberScheduler {
             while (c.parkState == Carrier.PARKED && !stopping) {
                 if (c.compensating) {
                     LockSupport.parkNanos(this, KEEP_ALIVE_NANOS);
-                    if (System.nanoTime() - parkedAt >= KEEP_ALIVE_NANOS
+                    if (System.nanoTime() - parkedAt >= KEEP_ALIVE_NANOS && c.boundFibers.get() == 0
                             && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
                         idle.decrementAndGet();
+                        if (hasVisibleWork(c)) {
+                            break; // work arrived as it timed out: take it before retiring
+                        }
                         return null;
                     }
                 } else {
@@ -373,8 +429,7 @@ public abstract class CarrierPool implements FiberScheduler {
             h.uncaughtException(c, e);
         } finally {
             c.endTask();
-            if (c.blockedMark) {
-                c.blockedMark = false;
+            if (c.clearBlockedMark()) {
                 blocked.decrementAndGet();
             }
             if (!(task instanceof FiberImpl<?>)) {
@@ -392,7 +447,7 @@ public abstract class CarrierPool implements FiberScheduler {
         if (c.compensating) {
             compensating.decrementAndGet();
         }
-        if (c.blockedMark) {
+        if (c.clearBlockedMark()) {
             blocked.decrementAndGet();
         }
         exited.offer(c);
@@ -479,7 +534,20 @@ public abstract class CarrierPool implements FiberScheduler {
 
     private void inspect(Carrier c) {
         long seq = c.taskSeqOpaque();
-        if ((seq & 1) == 0 || c.blockedMark) {
+        long marked = c.blockedSeq;
+        if (marked != 0) {
+            if (marked == seq) {
+                c.stuckTicks = 0;
+                return; // still in the task it was marked blocked in
+            }
+            // Its task has ended, and the carrier's own clear missed the mark: the task ended
+            // between this watchdog's last look and its marking. Clear the leftover here, or the
+            // carrier's next blocking task would go uncompensated (the count already holds it).
+            if (c.clearBlockedMark()) {
+                blocked.decrementAndGet();
+            }
+        }
+        if ((seq & 1) == 0) {
             c.stuckTicks = 0;
             return;
         }
@@ -488,6 +556,9 @@ public abstract class CarrierPool implements FiberScheduler {
             c.stuckTicks = 0;
             return;
         }
+        // The same task for a whole tick, busy or blocked: work it kept for itself (which no
+        // other carrier may take while it runs) must not wait for it any longer.
+        releaseKeptWork(c);
         Thread.State st = c.getState();
         if (st != Thread.State.BLOCKED && st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) {
             c.stuckTicks = 0; // running: busy, not blocked
@@ -496,8 +567,9 @@ public abstract class CarrierPool implements FiberScheduler {
         if (++c.stuckTicks < STUCK_TICKS) {
             return; // blocked at consecutive looks only: a brief lock wait is not worth a thread
         }
-        c.blockedMark = true;
+        // Count first, then mark: the carrier's clear decrements only what was counted.
         blocked.incrementAndGet();
+        c.blockedSeq = seq;
         if (unblockedCarriers() < parallelism && !stopping) {
             int slot = freeSlot();
             if (slot >= 0) {
@@ -536,9 +608,9 @@ public abstract class CarrierPool implements FiberScheduler {
             if (runState == RUNNING) {
                 runState = SHUTDOWN;
             }
-        }
-        if (live.sum() == 0) {
-            stopCarriers();
+            if (live.sum() == 0) {
+                stopCarriers();
+            }
         }
     }
 
@@ -549,8 +621,10 @@ public abstract class CarrierPool implements FiberScheduler {
             runState = STOP;
         }
         liveFibers.forEach(FiberImpl::cancel);
-        if (live.sum() == 0) {
-            stopCarriers();
+        synchronized (this) {
+            if (live.sum() == 0) {
+                stopCarriers();
+            }
         }
     }
 
@@ -633,12 +707,14 @@ public abstract class CarrierPool implements FiberScheduler {
 
         private static final VarHandle TASK_SEQ;
         private static final VarHandle STEALS;
+        private static final VarHandle BLOCKED_SEQ;
 
         static {
             try {
                 MethodHandles.Lookup l = MethodHandles.lookup();
                 TASK_SEQ = l.findVarHandle(Carrier.class, "taskSeq", long.class);
                 STEALS = l.findVarHandle(Carrier.class, "steals", long.class);
+                BLOCKED_SEQ = l.findVarHandle(Carrier.class, "blockedSeq", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -658,11 +734,21 @@ public abstract class CarrierPool implements FiberScheduler {
         private long taskSeq;
         /** Written only by this carrier (opaque). */
         private long steals;
-        /** Set by the watchdog, cleared by the carrier after its task (under the blocked count). */
-        volatile boolean blockedMark;
+        /**
+         * The {@link #taskSeq} of the task the watchdog marked this carrier blocked in, or 0 (not
+         * marked; a task's seq is odd, never 0). Set only by the watchdog (from 0), cleared by CAS
+         * by this carrier when a task ends or by the watchdog when it finds the task over, so
+         * that the one who clears it decrements the blocked count exactly once. The carrier's
+         * check after {@link #endTask} has no store-load fence, so a mark set just as the task
+         * ended can be missed; the watchdog clears it at its next look.
+         */
+        volatile long blockedSeq;
 
         /** Fibers this carrier started, a stripe hint for {@link LiveFibers}; written by this carrier only. */
         int spawns;
+
+        /** Live fibers with affinity to this carrier; a compensating carrier does not retire while any remain. */
+        final AtomicInteger boundFibers = new AtomicInteger();
 
         // watchdog-only
         long seenSeq;
@@ -682,6 +768,17 @@ public abstract class CarrierPool implements FiberScheduler {
 
         final void endTask() {
             TASK_SEQ.setOpaque(this, taskSeq + 1);
+        }
+
+        /** Whether the watchdog has this carrier marked blocked (in its current task, or just after). */
+        final boolean markedBlocked() {
+            return blockedSeq != 0;
+        }
+
+        /** Clears the blocked mark; true if this call cleared it (the caller then decrements the count). */
+        final boolean clearBlockedMark() {
+            long m = blockedSeq;
+            return m != 0 && BLOCKED_SEQ.compareAndSet(this, m, 0L);
         }
 
         final long taskSeqOpaque() {

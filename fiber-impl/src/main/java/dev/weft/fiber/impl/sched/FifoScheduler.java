@@ -69,6 +69,11 @@ public final class FifoScheduler extends CarrierPool {
         ((FifoCarrier) target).inbox.offer(task);
     }
 
+    /** Nothing to release: the shared queue keeps nothing from other carriers, and every dispatch signals. */
+    @Override
+    protected void releaseKeptWork(Carrier c) {
+    }
+
     @Override
     protected Runnable findWork(Carrier c) {
         FifoCarrier me = (FifoCarrier) c;

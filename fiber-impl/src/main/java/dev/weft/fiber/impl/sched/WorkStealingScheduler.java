@@ -48,7 +48,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link CarrierPool}) would otherwise strand the task in its slot, so thieves may take the slot
  * of a carrier the watchdog has marked blocked. An uncontended {@code getAndSet} costs a few
  * nanoseconds, and the owner skips it when the slot is empty: thieves only ever take a non-empty
- * slot, so filling an empty one cannot race and a release store suffices.
+ * slot, so filling an empty one cannot race and a release store suffices. For the same reason
+ * the watchdog moves the LIFO task of a carrier that has been in one task for a tick (busy or
+ * blocked) to the injection queue ({@link #releaseKeptWork}): a fiber that starts or wakes
+ * another and then computes for long would otherwise keep it from running while other
+ * carriers idle.
  *
  * <p><b>Rejected:</b> one shared queue (that is {@link FifoScheduler}: every task crosses cores);
  * a {@code ConcurrentLinkedQueue} per carrier (a node per offer); stealing one task at a time
@@ -107,6 +111,23 @@ public final class WorkStealingScheduler extends CarrierPool {
     @Override
     protected void dispatchTo(Runnable task, Carrier target) {
         ((WsCarrier) target).inbox.offer(task);
+    }
+
+    /**
+     * The LIFO slot of a carrier stuck in one task moves to the injection queue (the same
+     * {@code getAndSet} thieves use, so it cannot race with the owner), and an idle carrier is
+     * woken if the stuck carrier has queued work it could steal.
+     */
+    @Override
+    protected void releaseKeptWork(Carrier c) {
+        WsCarrier w = (WsCarrier) c;
+        Runnable t = w.stealLifo();
+        if (t != null) {
+            injection.offer(t);
+        }
+        if (t != null || !w.queue.isEmpty()) {
+            signalWork();
+        }
     }
 
     /** Pushes to the owner's queue; when full, moves half of it and the task to the injection queue. */
@@ -188,7 +209,7 @@ public final class WorkStealingScheduler extends CarrierPool {
         for (int i = 0; i < n; i++) {
             if (cs[(start + i) % n] instanceof WsCarrier victim && victim != me) {
                 Runnable t = victim.queue.stealHalf(me.queue);
-                if (t == null && victim.blockedMark) {
+                if (t == null && victim.markedBlocked()) {
                     t = victim.stealLifo();
                 }
                 if (t != null) {
@@ -206,7 +227,7 @@ public final class WorkStealingScheduler extends CarrierPool {
             return true;
         }
         for (Carrier other : carriers) {
-            if (other instanceof WsCarrier w && (!w.queue.isEmpty() || (w.blockedMark && w.lifoVisible()))) {
+            if (other instanceof WsCarrier w && (!w.queue.isEmpty() || (w.markedBlocked() && w.lifoVisible()))) {
                 return true;
             }
         }

@@ -36,6 +36,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Resolution: ticks of 2^20 ns (about 1.05 ms); a fiber wakes at most about one tick late.
  */
 public final class DeadlineTimer {
+    private static final System.Logger LOG = System.getLogger("dev.weft.fiber.timer");
     private static final long TICK_NANOS = 1L << 20;
     private static final int TICKS_PER_WHEEL = 1024;
 
@@ -86,7 +87,13 @@ public final class DeadlineTimer {
         DeadlineTimerWheel.TimerHandler expire = (unit, now, timerId) -> {
             Request r = pending.remove(timerId);
             if (r != null) {
-                r.fiber.parkTimedOut(r.seq);
+                try {
+                    r.fiber.parkTimedOut(r.seq);
+                } catch (Throwable e) {
+                    // One scheduler refusing to resume its fiber must not stop every other
+                    // fiber's timers: report it and go on.
+                    LOG.log(System.Logger.Level.ERROR, "waking " + r.fiber + " after its timed park failed", e);
+                }
             }
             return true;
         };

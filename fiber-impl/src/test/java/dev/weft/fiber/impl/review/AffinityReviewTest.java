@@ -4,7 +4,6 @@ import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.core.CurrentThread;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AffinityReviewTest {
 
     @Test
-    @Disabled("bug: an affinity fiber first mounted on a compensating carrier gets homeCarrier -1 and resumes on a core carrier")
     void affinityFiberFirstRunOnACompensatingCarrierResumesOnIt() throws Exception {
         FiberScheduler pool = new WorkStealingScheduler(1);
         CountDownLatch release = new CountDownLatch(1);

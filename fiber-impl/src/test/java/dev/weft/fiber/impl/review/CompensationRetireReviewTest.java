@@ -2,13 +2,14 @@ package dev.weft.fiber.impl.review;
 
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -37,12 +38,13 @@ class CompensationRetireReviewTest {
     }
 
     @Test
-    @Disabled("bug: CarrierPool.awaitWork retires a spinning compensating carrier without re-checking the queues")
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void taskSubmittedWhileACompensatingCarrierRetiresIsNotStranded() throws Exception {
         FiberScheduler pool = new WorkStealingScheduler(1, 4, true);
         Thread core = threadNamed("weft-" + pool.stats().name() + "-carrier-0");
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         int trials = 0;
+        AtomicInteger inconclusive = new AtomicInteger();
         try {
             while (System.nanoTime() - end < 0) {
                 trials++;
@@ -63,6 +65,14 @@ class CompensationRetireReviewTest {
                 //    spins, and retires, since more carriers than the parallelism are unblocked)
                 pool.execute(() -> {
                     releaseBlocker.countDown();
+                    if (Thread.currentThread() == core) {
+                        // The previous trial's compensating carrier was still there and took the
+                        // blocker: this trial cannot set up the race (waiting below for the core
+                        // carrier to park would wait for ourselves). Let it pass.
+                        inconclusive.incrementAndGet();
+                        standInDone.set(true);
+                        return;
+                    }
                     while (!blockerDone.get() || core.getState() != Thread.State.WAITING) {
                         Thread.onSpinWait();
                     }
@@ -90,6 +100,11 @@ class CompensationRetireReviewTest {
             pool.shutdownNow();
             pool.awaitTermination(Duration.ofSeconds(10));
         }
-        System.out.println("CompensationRetireReviewTest: no stranded task in " + trials + " trials");
+        int conclusive = trials - inconclusive.get();
+        System.out.println("CompensationRetireReviewTest: no stranded task in " + conclusive + " trials ("
+                + inconclusive.get() + " more could not set up the race)");
+        if (conclusive == 0) {
+            fail("no trial in 15 s set up the race: the test proves nothing");
+        }
     }
 }

@@ -5,7 +5,6 @@ import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.core.FiberImpl;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
@@ -44,7 +43,6 @@ class JoinWaiterLeakReviewTest {
     }
 
     @Test
-    @Disabled("bug: FiberImpl.awaitTermination leaves its Waiter on the stack after a timeout")
     void timedOutJoinsFromAThreadLeaveNoWaiters() throws Exception {
         Fiber<Void> longLived = Fiber.builder().scheduler(scheduler).start(() -> {
             while (true) { // parks until cancelled
@@ -60,7 +58,6 @@ class JoinWaiterLeakReviewTest {
     }
 
     @Test
-    @Disabled("bug: FiberImpl.awaitTermination leaves its Waiter on the stack after a timeout")
     void timedOutJoinsFromAFiberLeaveNoWaiters() throws Exception {
         Fiber<Void> longLived = Fiber.builder().scheduler(scheduler).start(() -> {
             while (true) {

@@ -4,7 +4,6 @@ import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,7 +39,6 @@ class LifoStarvationReviewTest {
     }
 
     @Test
-    @Disabled("bug: a task put in an empty LIFO slot is neither signalled nor stealable while its carrier is busy")
     void fiberStartedByABusyFiberRunsOnTheIdleCarrier() throws Exception {
         AtomicBoolean childRan = new AtomicBoolean();
         Fiber<Boolean> parent = Fiber.builder().scheduler(scheduler).start(() -> {
@@ -52,7 +50,6 @@ class LifoStarvationReviewTest {
     }
 
     @Test
-    @Disabled("bug: a task put in an empty LIFO slot is neither signalled nor stealable while its carrier is busy")
     void fiberWokenByABusyFiberRunsOnTheIdleCarrier() throws Exception {
         AtomicBoolean go = new AtomicBoolean();
         AtomicBoolean wokeAndRan = new AtomicBoolean();

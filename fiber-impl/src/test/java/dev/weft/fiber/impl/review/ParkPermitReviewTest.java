@@ -4,7 +4,6 @@ import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,7 +28,6 @@ class ParkPermitReviewTest {
     }
 
     @Test
-    @Disabled("bug: FiberImpl.sleep0 parks through park0, which consumes a pending unpark permit")
     void sleepDoesNotSwallowAPendingUnparkPermit() throws Exception {
         Fiber<Void> f = Fiber.builder().scheduler(scheduler).start(() -> {
             Fiber.current().unpark();            // permit available

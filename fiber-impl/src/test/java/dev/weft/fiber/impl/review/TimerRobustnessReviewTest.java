@@ -6,7 +6,6 @@ import dev.weft.fiber.SchedulerStats;
 import dev.weft.fiber.impl.core.FiberImpl;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
 import dev.weft.fiber.impl.timer.DeadlineTimer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Constructor;
@@ -80,7 +79,6 @@ class TimerRobustnessReviewTest {
     }
 
     @Test
-    @Disabled("bug: an exception from parkTimedOut ends the JVM-wide timer thread")
     void aSchedulerThatRejectsAResumeDoesNotKillTheTimerThread() throws Exception {
         DeadlineTimer timer = privateTimer();
         MinimalScheduler minimal = new MinimalScheduler();
