@@ -30,6 +30,20 @@ class CompensationRetireReviewTest {
         throw new AssertionError("no thread named " + name);
     }
 
+    /** The stacks of the pool's threads, for a failure message. */
+    private static String poolThreads(FiberScheduler pool) {
+        StringBuilder sb = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("weft-" + pool.stats().name() + "-")) {
+                sb.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (StackTraceElement e : stack) {
+                    sb.append("    at ").append(e).append('\n');
+                }
+            }
+        });
+        return sb.toString();
+    }
+
     private static void spinNanos(long nanos) {
         long end = System.nanoTime() + nanos;
         while (System.nanoTime() - end < 0) {
@@ -79,7 +93,13 @@ class CompensationRetireReviewTest {
                     spinNanos(50_000);
                     standInDone.set(true);
                 });
+                long setUpDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while (!standInDone.get()) {
+                    if (System.nanoTime() - setUpDeadline > 0) {
+                        releaseBlocker.countDown();
+                        fail("trial " + trials + ": the blocker and its stand-in did not finish within 10 s ("
+                                + pool.stats() + ")\n" + poolThreads(pool));
+                    }
                     Thread.onSpinWait();
                 }
                 // 3. submit from outside at some moment of the retiring carrier's spin

@@ -44,4 +44,27 @@ class ParkPermitReviewTest {
         }
         assertTrue(done, "park() after sleep() blocked although unpark() was called before it: the sleep consumed the permit");
     }
+
+    @Test
+    void anUnparkDuringASleepNeitherShortensItNorIsLost() throws Exception {
+        java.util.concurrent.CountDownLatch asleep = new java.util.concurrent.CountDownLatch(1);
+        long sleepNanos = Duration.ofMillis(200).toNanos();
+        Fiber<Long> f = Fiber.builder().scheduler(scheduler).start(() -> {
+            asleep.countDown();
+            long start = System.nanoTime();
+            Fiber.sleep(Duration.ofNanos(sleepNanos)); // unparked while asleep: must sleep on
+            long slept = System.nanoTime() - start;
+            Fiber.park();                              // the unpark is still owed: returns at once
+            return slept;
+        });
+        asleep.await();
+        Thread.sleep(20); // most likely asleep by now; an unpark before the sleep must also be kept
+        f.unpark();
+        boolean done = f.join(HANG);
+        if (!done) {
+            f.cancel();
+        }
+        assertTrue(done, "park() after sleep() blocked although unpark() was called during the sleep: the sleep consumed the permit");
+        assertTrue(f.get() >= sleepNanos, "the sleep returned early (after " + f.get() + " ns): an unpark cut it short");
+    }
 }
