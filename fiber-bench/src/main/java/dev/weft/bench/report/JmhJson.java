@@ -83,13 +83,39 @@ public final class JmhJson {
                 if (name.endsWith(ALLOC_NORM)) {
                     alloc = number(metric.get("score"));
                 } else if (!isProfilerMetric(name)) {
-                    extra.put(name, new BenchResult.Metric(number(metric.get("score")),
+                    extra.put(name, new BenchResult.Metric(meanPerIteration(metric),
                             metric.has("scoreUnit") ? metric.get("scoreUnit").getAsString() : ""));
                 }
             }
         }
         return new BenchResult(benchmark, mode, params, number(primary.get("score")),
                 number(primary.get("scoreError")), requiredString(primary, "scoreUnit"), alloc, extra);
+    }
+
+    /**
+     * A benchmark's own secondary metric, per measured iteration: the mean of its raw values where
+     * the JSON has them, else its score. JMH's score for an {@code @AuxCounters(EVENTS)} counter is
+     * the <em>sum</em> over the measured iterations, right for a count of events but three times
+     * too large for a level such as {@code GeneratorMemoryBench}'s bytes per generator measured in
+     * each of three iterations.
+     */
+    private static double meanPerIteration(JsonObject metric) {
+        if (metric.has("rawData") && metric.get("rawData").isJsonArray()) {
+            double sum = 0;
+            int n = 0;
+            for (JsonElement fork : metric.getAsJsonArray("rawData")) {
+                if (fork.isJsonArray()) {
+                    for (JsonElement v : fork.getAsJsonArray()) {
+                        sum += number(v);
+                        n++;
+                    }
+                }
+            }
+            if (n > 0) {
+                return sum / n;
+            }
+        }
+        return number(metric.get("score"));
     }
 
     /** The {@code -prof gc} metrics ({@code gc.*}, older JMH versions prefix them with a middle dot). */

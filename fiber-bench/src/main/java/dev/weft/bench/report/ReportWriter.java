@@ -383,6 +383,8 @@ public final class ReportWriter {
                 .append("from the same run: below 1.00× is faster (or smaller) than the baseline where lower is better.\n");
         sb.append("- **Alloc B/op** is JMH's `-prof gc` `gc.alloc.rate.norm`: bytes allocated per operation, ")
                 .append("including the batch's own task creation spread over its operations.\n");
+        sb.append("- **Other metrics** are a benchmark's own counters (`@AuxCounters`), as the mean of their ")
+                .append("measured iterations (JMH's own score for them is the sum).\n");
         sb.append("- Batched benchmarks (`@OperationsPerInvocation`) run many yields, hops or spawns inside one task ")
                 .append("and report the cost of one.\n\n");
     }
