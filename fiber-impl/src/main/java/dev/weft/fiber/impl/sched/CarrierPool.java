@@ -47,8 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  * suspended fiber, or a pinned park. Like Go's sysmon, a watchdog thread looks at every carrier
  * each {@link #WATCH_INTERVAL_NANOS}; a carrier that is still in the same task and whose thread is {@code BLOCKED},
  * {@code WAITING} or {@code TIMED_WAITING} at {@link #STUCK_TICKS} consecutive looks is marked
- * blocked, and if fewer than {@code parallelism} carriers are
- * unblocked, a compensating carrier is started (at most {@link #maxCompensating}). A carrier
+ * blocked, and whenever (at any tick) fewer than {@code parallelism} carriers are
+ * unblocked, compensating carriers are started (at most {@link #maxCompensating}). A carrier
  * clears its own mark when its task returns; a mark set just as the task returned is cleared by
  * the watchdog at its next look (the mark records the task it was set in). A compensating carrier retires when, on going idle,
  * the unblocked carriers number more than {@code parallelism}, or after {@link #KEEP_ALIVE_NANOS}
@@ -520,6 +520,7 @@ public abstract class CarrierPool implements FiberScheduler {
                 }
                 inspect(c);
             }
+            compensate();
             if (!anyActive && !stopping) {
                 watchdogParked = true;
                 if (idle.get() >= alive.get()) {
@@ -570,11 +571,22 @@ public abstract class CarrierPool implements FiberScheduler {
         // Count first, then mark: the carrier's clear decrements only what was counted.
         blocked.incrementAndGet();
         c.blockedSeq = seq;
-        if (unblockedCarriers() < parallelism && !stopping) {
+    }
+
+    /**
+     * Watchdog only, after each look at the carriers: starts compensating carriers while fewer
+     * than {@code parallelism} are unblocked. Decided at every tick, not only when a carrier is
+     * marked: a compensating carrier can retire after the mark was counted (it saw the blocked
+     * carrier still unmarked, so more than {@code parallelism} unblocked carriers), and the pool
+     * would then stay short while the blocked carrier's work waits.
+     */
+    private void compensate() {
+        while (!stopping && blocked.get() > 0 && unblockedCarriers() < parallelism) {
             int slot = freeSlot();
-            if (slot >= 0) {
-                startCarrier(slot, true);
+            if (slot < 0) {
+                return;
             }
+            startCarrier(slot, true);
         }
     }
 

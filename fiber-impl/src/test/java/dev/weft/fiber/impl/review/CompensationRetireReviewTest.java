@@ -30,9 +30,38 @@ class CompensationRetireReviewTest {
         throw new AssertionError("no thread named " + name);
     }
 
-    /** The stacks of the pool's threads, for a failure message. */
+    /** The pool's counters and carriers (read reflectively) and its threads' stacks, for a failure message. */
     private static String poolThreads(FiberScheduler pool) {
         StringBuilder sb = new StringBuilder();
+        try {
+            Class<?> cp = Class.forName("dev.weft.fiber.impl.sched.CarrierPool");
+            for (String f : new String[] {"idle", "spinning", "alive", "blocked", "watchdogParked", "runState"}) {
+                java.lang.reflect.Field fl = cp.getDeclaredField(f);
+                fl.setAccessible(true);
+                sb.append(f).append('=').append(fl.get(pool)).append(' ');
+            }
+            java.lang.reflect.Field cf = cp.getDeclaredField("carriers");
+            cf.setAccessible(true);
+            Object[] cs = (Object[]) cf.get(pool);
+            sb.append("\ncarriers:");
+            for (Object c : cs) {
+                if (c == null) {
+                    sb.append(" null");
+                    continue;
+                }
+                Class<?> cc = Class.forName("dev.weft.fiber.impl.sched.CarrierPool$Carrier");
+                StringBuilder one = new StringBuilder(((Thread) c).getName());
+                for (String f : new String[] {"parkState", "taskSeq", "blockedSeq"}) {
+                    java.lang.reflect.Field fl = cc.getDeclaredField(f);
+                    fl.setAccessible(true);
+                    one.append(' ').append(f).append('=').append(fl.get(c));
+                }
+                sb.append(" [").append(one).append(']');
+            }
+            sb.append('\n');
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            sb.append("(no pool internals: ").append(e).append(")\n");
+        }
         Thread.getAllStackTraces().forEach((t, stack) -> {
             if (t.getName().startsWith("weft-" + pool.stats().name() + "-")) {
                 sb.append(t.getName()).append(' ').append(t.getState()).append('\n');
@@ -96,9 +125,9 @@ class CompensationRetireReviewTest {
                 long setUpDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while (!standInDone.get()) {
                     if (System.nanoTime() - setUpDeadline > 0) {
+                        String state = pool.stats() + ")\n" + poolThreads(pool); // before the release changes it
                         releaseBlocker.countDown();
-                        fail("trial " + trials + ": the blocker and its stand-in did not finish within 10 s ("
-                                + pool.stats() + ")\n" + poolThreads(pool));
+                        fail("trial " + trials + ": the blocker and its stand-in did not finish within 10 s (" + state);
                     }
                     Thread.onSpinWait();
                 }
