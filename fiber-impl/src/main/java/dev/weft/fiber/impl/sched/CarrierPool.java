@@ -386,7 +386,11 @@ public abstract class CarrierPool implements FiberScheduler {
                             && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
                         idle.decrementAndGet();
                         if (hasVisibleWork(c)) {
-                            break; // work arrived as it timed out: take it before retiring
+                            // Work arrived as it timed out: take it before retiring. It woke
+                            // itself, so nobody woke the watchdog, which may have parked while
+                            // this carrier was idle; it must watch this carrier's work.
+                            wakeWatchdog();
+                            break;
                         }
                         return null;
                     }
