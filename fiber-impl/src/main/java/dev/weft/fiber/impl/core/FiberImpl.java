@@ -455,7 +455,9 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         // A sleep is not a park: as for Thread.sleep, an unpark() that is pending or arrives
         // during the sleep is kept for the next park(). It is taken out of the way here (else
         // every park below would return at once) and given back at the end. A wake-up before the
-        // deadline is taken for an unpark (at worst a spurious permit, which park allows).
+        // deadline is taken for an unpark (at worst a spurious permit, which park allows). Not
+        // kept: an unpark that comes after the timer has fired and before this fiber runs again,
+        // which merges with the timer's wake-up (both set the one permit).
         boolean permitTaken = permit && PERMIT.compareAndSet(this, true, false);
         try {
             while (true) {

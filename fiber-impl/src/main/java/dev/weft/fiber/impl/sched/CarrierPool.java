@@ -51,8 +51,9 @@ import java.util.concurrent.locks.LockSupport;
  * unblocked, compensating carriers are started (at most {@link #maxCompensating}). A carrier
  * clears its own mark when its task returns; a mark set just as the task returned is cleared by
  * the watchdog at its next look (the mark records the task it was set in). A compensating carrier retires when, on going idle,
- * the unblocked carriers number more than {@code parallelism}, or after {@link #KEEP_ALIVE_NANOS}
- * idle. A CPU-bound fiber that never suspends is not compensated (there is no preemption). The
+ * the unblocked carriers number more than {@code parallelism}, or when that becomes true while it
+ * is parked (it looks every {@link #KEEP_ALIVE_NANOS}); a stand-in for a carrier that is still
+ * blocked stays, parked, rather than retire and be started again. A CPU-bound fiber that never suspends is not compensated (there is no preemption). The
  * watchdog parks while every carrier is parked, so an idle scheduler burns no CPU; the waker of
  * a carrier unparks it.
  *
@@ -382,7 +383,10 @@ public abstract class CarrierPool implements FiberScheduler {
             while (c.parkState == Carrier.PARKED && !stopping) {
                 if (c.compensating) {
                     LockSupport.parkNanos(this, KEEP_ALIVE_NANOS);
+                    // Retire only if no longer needed: a stand-in for a carrier that is still
+                    // blocked would be started again at the watchdog's next tick (thread churn).
                     if (System.nanoTime() - parkedAt >= KEEP_ALIVE_NANOS && c.boundFibers.get() == 0
+                            && unblockedCarriers() > parallelism
                             && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
                         idle.decrementAndGet();
                         if (hasVisibleWork(c)) {
@@ -451,6 +455,7 @@ public abstract class CarrierPool implements FiberScheduler {
         if (c.compensating) {
             compensating.decrementAndGet();
         }
+        c.gone = true; // before the clear: see inspect(), which marks and then reads this
         if (c.clearBlockedMark()) {
             blocked.decrementAndGet();
         }
@@ -575,6 +580,12 @@ public abstract class CarrierPool implements FiberScheduler {
         // Count first, then mark: the carrier's clear decrements only what was counted.
         blocked.incrementAndGet();
         c.blockedSeq = seq;
+        // The task may have ended meanwhile and the carrier exited (a compensating one retires)
+        // without seeing the mark; no later look would find it. Either its exit sees the mark,
+        // or this read sees its exit (both volatile: a store, then a load, on each side).
+        if (c.gone && c.clearBlockedMark()) {
+            blocked.decrementAndGet();
+        }
     }
 
     /**
@@ -762,6 +773,9 @@ public abstract class CarrierPool implements FiberScheduler {
 
         /** Fibers this carrier started, a stripe hint for {@link LiveFibers}; written by this carrier only. */
         int spawns;
+
+        /** Set as this carrier exits, before it clears its own blocked mark (see {@link CarrierPool#inspect}). */
+        volatile boolean gone;
 
         /** Live fibers with affinity to this carrier; a compensating carrier does not retire while any remain. */
         final AtomicInteger boundFibers = new AtomicInteger();

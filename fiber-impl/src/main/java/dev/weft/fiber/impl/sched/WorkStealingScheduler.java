@@ -294,7 +294,7 @@ public final class WorkStealingScheduler extends CarrierPool {
 
     /** The owner's hot fields. */
     abstract static class OwnerStateFields extends OwnerStatePad0 {
-        /** Written by the owner with getAndSet (or a release store when empty); taken by thieves only while the owner is marked blocked. */
+        /** Written by the owner with getAndSet (or a release store when empty); taken by thieves only while the owner is marked blocked, and by the watchdog when the owner has been in one task for a tick. */
         volatile Runnable lifo;
         /** Owner only. */
         int tick;
