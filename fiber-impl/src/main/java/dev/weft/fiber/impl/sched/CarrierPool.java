@@ -110,6 +110,11 @@ public abstract class CarrierPool implements FiberScheduler {
 
     private final Thread watchdog;
     private volatile boolean watchdogParked;
+    /**
+     * The monitor of the run state and of the live count after shutdown (see {@link #taskEnded}).
+     * Private, not {@code this}: user code that locks the scheduler object must not stall carriers.
+     */
+    private final Object lifecycle = new Object();
 
     /**
      * @param kind            a word for thread names ({@code work-stealing}, {@code fifo})
@@ -272,8 +277,8 @@ public abstract class CarrierPool implements FiberScheduler {
     /**
      * Counts down accepted work; after shutdown, stops the carriers once nothing is live.
      *
-     * <p>{@link LongAdder#sum()} is not a snapshot, so the decision is taken under this pool's
-     * monitor, with one rule that makes a sum of zero exact: <em>after shutdown, every
+     * <p>{@link LongAdder#sum()} is not a snapshot, so the decision is taken under the pool's
+     * {@link #lifecycle} monitor, with one rule that makes a sum of zero exact: <em>after shutdown, every
      * count-down that could pair with a count-up the sum has not seen happens under the same
      * monitor.</em> The only such pairs are the count-up and undo of an {@code execute} rejected
      * after shutdown (the two may land in different cells); the undo is a count-down like any
@@ -288,11 +293,11 @@ public abstract class CarrierPool implements FiberScheduler {
                 return;
             }
         } else {
-            synchronized (this) {
+            synchronized (lifecycle) {
                 live.decrement();
             }
         }
-        synchronized (this) {
+        synchronized (lifecycle) {
             if (live.sum() == 0) {
                 stopCarriers();
             }
@@ -631,7 +636,7 @@ public abstract class CarrierPool implements FiberScheduler {
     @Override
     public void shutdown() {
         checkClosable();
-        synchronized (this) {
+        synchronized (lifecycle) {
             if (runState == RUNNING) {
                 runState = SHUTDOWN;
             }
@@ -644,11 +649,11 @@ public abstract class CarrierPool implements FiberScheduler {
     @Override
     public void shutdownNow() {
         checkClosable();
-        synchronized (this) {
+        synchronized (lifecycle) {
             runState = STOP;
         }
         liveFibers.forEach(FiberImpl::cancel);
-        synchronized (this) {
+        synchronized (lifecycle) {
             if (live.sum() == 0) {
                 stopCarriers();
             }
