@@ -639,7 +639,6 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             return true;
         }
         long deadline = nanos > 0 ? System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS) : 0L;
-        boolean terminated = false;
         try {
             while (state != TERMINATED) {
                 long left = 0L;
@@ -665,10 +664,9 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
                     }
                 }
             }
-            terminated = true;
             return true;
         } finally {
-            if (!terminated) {
+            if (state != TERMINATED) {
                 abandon(node); // timed out, interrupted or cancelled: a polling joiner must not pile up nodes
             }
         }

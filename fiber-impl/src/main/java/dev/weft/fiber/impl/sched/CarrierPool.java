@@ -45,16 +45,17 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Blocked carriers and compensation.</b> A carrier can block outside Weft: in
  * {@code Thread.sleep}, a {@code java.util.concurrent} lock, blocking I/O, a monitor held by a
  * suspended fiber, or a pinned park. Like Go's sysmon, a watchdog thread looks at every carrier
- * each {@link #WATCH_INTERVAL_NANOS}; a carrier that is still in the same task and whose thread is {@code BLOCKED},
- * {@code WAITING} or {@code TIMED_WAITING} at {@link #STUCK_TICKS} consecutive looks is marked
- * blocked, and whenever (at any tick) fewer than {@code parallelism} carriers are
- * unblocked, compensating carriers are started (at most {@link #maxCompensating}). A carrier
- * clears its own mark when its task returns; a mark set just as the task returned is cleared by
- * the watchdog at its next look (the mark records the task it was set in). A compensating carrier retires when, on going idle,
- * the unblocked carriers number more than {@code parallelism}, or when that becomes true while it
- * is parked (it looks every {@link #KEEP_ALIVE_NANOS}); a stand-in for a carrier that is still
- * blocked stays, parked, rather than retire and be started again. A CPU-bound fiber that never suspends is not compensated (there is no preemption). The
- * watchdog parks while every carrier is parked, so an idle scheduler burns no CPU; the waker of
+ * each {@link #WATCH_INTERVAL_NANOS}; a carrier that is still in the same task and whose thread
+ * is {@code BLOCKED}, {@code WAITING} or {@code TIMED_WAITING} at {@link #STUCK_TICKS}
+ * consecutive looks is marked blocked, and whenever (at any tick) fewer than {@code parallelism}
+ * carriers are unblocked, compensating carriers are started (at most {@link #maxCompensating}).
+ * A carrier clears its own mark when its task returns; a mark set just as the task returned is
+ * cleared by the watchdog at its next look (the mark records the task it was set in). A
+ * compensating carrier retires when, on going idle, the unblocked carriers number more than
+ * {@code parallelism}, or when that becomes true while it is parked (it looks every
+ * {@link #KEEP_ALIVE_NANOS}); a stand-in for a carrier that is still blocked stays, parked,
+ * rather than retire and be started again. A CPU-bound fiber that never suspends is not
+ * compensated (there is no preemption). The watchdog parks while every carrier is parked, so an idle scheduler burns no CPU; the waker of
  * a carrier unparks it.
  *
  * <p><b>Shutdown.</b> {@link #live} counts accepted work: plain tasks until they return, fibers
@@ -277,30 +278,36 @@ public abstract class CarrierPool implements FiberScheduler {
     /**
      * Counts down accepted work; after shutdown, stops the carriers once nothing is live.
      *
-     * <p>{@link LongAdder#sum()} is not a snapshot, so the decision is taken under the pool's
-     * {@link #lifecycle} monitor, with one rule that makes a sum of zero exact: <em>after shutdown, every
-     * count-down that could pair with a count-up the sum has not seen happens under the same
-     * monitor.</em> The only such pairs are the count-up and undo of an {@code execute} rejected
+     * <p>{@link LongAdder#sum()} is not a snapshot, so the decision is taken under the
+     * {@link #lifecycle} monitor, with one rule that makes a sum of zero exact: <em>after
+     * shutdown, every count-down that could pair with a count-up the sum has not seen happens
+     * under the same monitor.</em> The only such pairs are the count-up and undo of an {@code execute} rejected
      * after shutdown (the two may land in different cells); the undo is a count-down like any
      * other, so all post-shutdown count-downs take the monitor before they decrement. A count-down
      * of work accepted before shutdown pairs with a count-up the sum has already seen, so a sum
      * taken concurrently can only be too high, never too low.
      */
     private void taskEnded() {
+        boolean counted = false;
         if (runState == RUNNING) {
             live.decrement();
             if (runState == RUNNING) {
                 return;
             }
-        } else {
-            synchronized (lifecycle) {
-                live.decrement();
-            }
+            counted = true; // counted down while running: not the undo of a rejected execute
         }
         synchronized (lifecycle) {
-            if (live.sum() == 0) {
-                stopCarriers();
+            if (!counted) {
+                live.decrement();
             }
+            stopCarriersIfNothingLive();
+        }
+    }
+
+    /** Caller holds {@link #lifecycle}, after shutdown: stops the carriers once nothing is live. */
+    private void stopCarriersIfNothingLive() {
+        if (live.sum() == 0) {
+            stopCarriers();
         }
     }
 
@@ -442,9 +449,7 @@ public abstract class CarrierPool implements FiberScheduler {
             h.uncaughtException(c, e);
         } finally {
             c.endTask();
-            if (c.clearBlockedMark()) {
-                blocked.decrementAndGet();
-            }
+            unmarkBlocked(c);
             if (!(task instanceof FiberImpl<?>)) {
                 taskEnded();
             }
@@ -461,9 +466,7 @@ public abstract class CarrierPool implements FiberScheduler {
             compensating.decrementAndGet();
         }
         c.gone = true; // before the clear: see inspect(), which marks and then reads this
-        if (c.clearBlockedMark()) {
-            blocked.decrementAndGet();
-        }
+        unmarkBlocked(c);
         exited.offer(c);
         if (alive.decrementAndGet() == 0 && stopping) {
             LockSupport.unpark(watchdog);
@@ -558,9 +561,7 @@ public abstract class CarrierPool implements FiberScheduler {
             // Its task has ended, and the carrier's own clear missed the mark: the task ended
             // between this watchdog's last look and its marking. Clear the leftover here, or the
             // carrier's next blocking task would go uncompensated (the count already holds it).
-            if (c.clearBlockedMark()) {
-                blocked.decrementAndGet();
-            }
+            unmarkBlocked(c);
         }
         if ((seq & 1) == 0) {
             c.stuckTicks = 0;
@@ -588,7 +589,14 @@ public abstract class CarrierPool implements FiberScheduler {
         // The task may have ended meanwhile and the carrier exited (a compensating one retires)
         // without seeing the mark; no later look would find it. Either its exit sees the mark,
         // or this read sees its exit (both volatile: a store, then a load, on each side).
-        if (c.gone && c.clearBlockedMark()) {
+        if (c.gone) {
+            unmarkBlocked(c);
+        }
+    }
+
+    /** Clears {@code c}'s blocked mark and uncounts it, if it is set and this call is the one that clears it. */
+    private void unmarkBlocked(Carrier c) {
+        if (c.clearBlockedMark()) {
             blocked.decrementAndGet();
         }
     }
@@ -640,9 +648,7 @@ public abstract class CarrierPool implements FiberScheduler {
             if (runState == RUNNING) {
                 runState = SHUTDOWN;
             }
-            if (live.sum() == 0) {
-                stopCarriers();
-            }
+            stopCarriersIfNothingLive();
         }
     }
 
@@ -654,9 +660,7 @@ public abstract class CarrierPool implements FiberScheduler {
         }
         liveFibers.forEach(FiberImpl::cancel);
         synchronized (lifecycle) {
-            if (live.sum() == 0) {
-                stopCarriers();
-            }
+            stopCarriersIfNothingLive();
         }
     }
 

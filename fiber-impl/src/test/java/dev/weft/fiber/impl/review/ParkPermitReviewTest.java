@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class ParkPermitReviewTest {
 
     @Test
     void anUnparkDuringASleepNeitherShortensItNorIsLost() throws Exception {
-        java.util.concurrent.CountDownLatch asleep = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch asleep = new CountDownLatch(1);
         long sleepNanos = Duration.ofMillis(200).toNanos();
         Fiber<Long> f = Fiber.builder().scheduler(scheduler).start(() -> {
             asleep.countDown();
