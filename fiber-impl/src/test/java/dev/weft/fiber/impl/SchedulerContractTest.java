@@ -1249,29 +1249,274 @@ abstract class SchedulerContractTest {
     // ----------------------------------------------------------------------------------------
     // Monitors, foreign blocking and pinning
 
-    @Test
-    void monitorHeldAcrossFiberSleepOnOneCarrierDoesNotDeadlock() throws Exception {
-        FiberScheduler s = scheduler(1);
+    /** How a fiber suspends inside the monitor in {@link #monitorExclusion}. */
+    private enum Suspension { YIELD, SLEEP, PARK_UNPARKED }
+
+    /** A plain (non-volatile, non-atomic) counter: only mutual exclusion keeps its updates. */
+    private static final class PlainCounter {
+        int value;
+    }
+
+    /**
+     * {@code fibers} fibers each enter {@code monitor} {@code rounds} times and suspend inside it
+     * ({@code how}); asserts that at most one fiber is ever inside, that no update of a plain
+     * field written inside is lost, and that every fiber finishes. With {@code inflate}, the
+     * monitor is inflated first (a {@code wait} does it), the case in which the JVM records the
+     * carrier thread as the owner.
+     */
+    private void monitorExclusion(int carriers, int fibers, int rounds, Suspension how, boolean inflate) throws Exception {
+        FiberScheduler s = scheduler(carriers);
         Object monitor = new Object();
+        if (inflate) {
+            synchronized (monitor) {
+                monitor.wait(1);
+            }
+        }
         AtomicInteger inside = new AtomicInteger();
-        List<Fiber<Void>> fibers = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            fibers.add(start(s, () -> {
-                synchronized (monitor) {
-                    inside.incrementAndGet();
-                    try {
-                        Fiber.sleep(Duration.ofMillis(20)); // suspends while holding the monitor
-                    } catch (InterruptedException e) {
-                        throw new AssertionError(e);
+        AtomicInteger mostInside = new AtomicInteger();
+        PlainCounter counter = new PlainCounter();
+        List<Fiber<Void>> all = new ArrayList<>();
+        for (int i = 0; i < fibers; i++) {
+            all.add(start(s, () -> {
+                for (int r = 0; r < rounds; r++) {
+                    synchronized (monitor) {
+                        int now = inside.incrementAndGet();
+                        mostInside.accumulateAndGet(now, Math::max);
+                        int before = counter.value;
+                        suspendOnce(how);
+                        counter.value = before + 1;
+                        inside.decrementAndGet();
+                    }
+                    if (r % 2 == 0) {
+                        Fiber.yield(); // outside the monitor: lets the fiber migrate between rounds
                     }
                 }
             }));
         }
-        Await.joinedAll(fibers);
-        for (Fiber<Void> f : fibers) {
+        Await.joinedAll(all);
+        for (Fiber<Void> f : all) {
             f.get();
         }
-        assertEquals(2, inside.get());
+        String what = fibers + " fibers x " + rounds + " rounds, " + how + (inflate ? ", inflated" : "")
+                + " on " + carriers + " carrier(s): " + s.stats();
+        assertEquals(1, mostInside.get(), "fibers inside the monitor at once, " + what);
+        synchronized (monitor) {
+            assertEquals(fibers * rounds, counter.value, "updates lost inside the monitor, " + what);
+        }
+        assertMonitorFree(monitor);
+    }
+
+    private static void suspendOnce(Suspension how) {
+        switch (how) {
+            case YIELD -> Fiber.yield();
+            case SLEEP -> {
+                try {
+                    Fiber.sleep(Duration.ofMillis(1));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            case PARK_UNPARKED -> {
+                Fiber<?> me = Fiber.current();
+                Thread.ofPlatform().daemon(true).start(me::unpark);
+                Fiber.park(); // a spurious early return is allowed and harmless here
+            }
+        }
+    }
+
+    /** A fresh platform thread can enter {@code monitor}: no fiber left it held. */
+    private static void assertMonitorFree(Object monitor) throws InterruptedException {
+        AtomicBoolean entered = new AtomicBoolean();
+        Thread t = Thread.ofPlatform().daemon(true).start(() -> {
+            synchronized (monitor) {
+                entered.set(true);
+            }
+        });
+        t.join(Await.HANG.toMillis());
+        assertTrue(entered.get(), "the monitor is still held after every fiber left it: " + t.getState());
+    }
+
+    @Test
+    void fibersYieldingInsideOneMonitorExcludeEachOther() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            for (boolean inflate : new boolean[]{false, true}) {
+                monitorExclusion(1, 8, 20, Suspension.YIELD, inflate);
+                monitorExclusion(parallelism(), 60, 10, Suspension.YIELD, inflate);
+            }
+        }
+    }
+
+    @Test
+    void fibersSleepingInsideOneMonitorExcludeEachOther() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            for (boolean inflate : new boolean[]{false, true}) {
+                monitorExclusion(1, 8, 3, Suspension.SLEEP, inflate);
+                monitorExclusion(parallelism(), 60, 2, Suspension.SLEEP, inflate);
+            }
+        }
+    }
+
+    @Test
+    void fibersParkedInsideOneMonitorExcludeEachOther() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            monitorExclusion(parallelism(), 60, 3, Suspension.PARK_UNPARKED, round % 2 == 0);
+        }
+    }
+
+    @Test
+    void manyFibersSleepingInsideOneContendedMonitorAllFinish() throws Exception {
+        monitorExclusion(2, 300, 1, Suspension.SLEEP, true);
+    }
+
+    /** A shared account whose methods are {@code synchronized} and suspend inside a nested monitor. */
+    private static final class Account {
+        private final Object audit = new Object();
+        private int balance;
+        private int audited;
+        private final AtomicInteger insideAudit = new AtomicInteger();
+        private volatile boolean overlap;
+
+        synchronized void deposit(int amount) {
+            int b = balance;
+            Fiber.yield();
+            synchronized (audit) {
+                if (insideAudit.incrementAndGet() > 1) {
+                    overlap = true;
+                }
+                int a = audited;
+                try {
+                    Fiber.sleep(Duration.ofNanos(1));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                audited = a + 1;
+                insideAudit.decrementAndGet();
+            }
+            balance = b + amount;
+        }
+
+        /** Enters only the inner monitor, so exclusion there is tested against two kinds of holder. */
+        void auditOnly() {
+            synchronized (audit) {
+                if (insideAudit.incrementAndGet() > 1) {
+                    overlap = true;
+                }
+                int a = audited;
+                Fiber.yield();
+                audited = a + 1;
+                insideAudit.decrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void nestedMonitorsAndSynchronizedMethodsKeepExclusionAcrossSuspension() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            FiberScheduler s = scheduler(round % 2 == 0 ? 1 : parallelism());
+            Account account = new Account();
+            List<Fiber<Void>> all = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                boolean depositor = i % 2 == 0;
+                all.add(start(s, () -> {
+                    for (int r = 0; r < 5; r++) {
+                        if (depositor) {
+                            account.deposit(1);
+                        } else {
+                            account.auditOnly();
+                        }
+                    }
+                }));
+            }
+            Await.joinedAll(all);
+            for (Fiber<Void> f : all) {
+                f.get();
+            }
+            assertFalse(account.overlap, "two fibers were inside the nested monitor at once");
+            synchronized (account) {
+                assertEquals(100, account.balance, "deposits lost in the synchronized method");
+                assertEquals(200, account.audited, "updates lost in the nested monitor");
+            }
+            assertMonitorFree(account);
+            assertMonitorFree(account.audit);
+        }
+    }
+
+    /** A one-slot hand-off written the old way, with {@code wait}/{@code notifyAll}. */
+    private static final class Slot {
+        private Integer item;
+
+        synchronized void put(int x) throws InterruptedException {
+            while (item != null) {
+                wait();
+            }
+            item = x;
+            notifyAll();
+        }
+
+        synchronized int take() throws InterruptedException {
+            while (item == null) {
+                wait();
+            }
+            int x = item;
+            item = null;
+            notifyAll();
+            return x;
+        }
+    }
+
+    @Test
+    void waitNotifyHandOffBetweenFibersDeliversEveryItemInOrder() throws Exception {
+        for (int carriers : new int[]{1, parallelism()}) {
+            FiberScheduler s = scheduler(carriers);
+            Slot slot = new Slot();
+            int items = 2_000;
+            Fiber<Void> producer = start(s, () -> {
+                for (int i = 0; i < items; i++) {
+                    try {
+                        slot.put(i);
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    if (i % 64 == 0) {
+                        Fiber.yield();
+                    }
+                }
+            });
+            Fiber<Long> consumer = start(s, () -> {
+                long outOfOrder = 0;
+                for (int i = 0; i < items; i++) {
+                    if (slot.take() != i) {
+                        outOfOrder++;
+                    }
+                }
+                return outOfOrder;
+            });
+            Await.joined(producer);
+            Await.joined(consumer);
+            producer.get();
+            assertEquals(0L, consumer.get(), "items out of order or lost on " + carriers + " carrier(s)");
+        }
+    }
+
+    @Test
+    void suspensionInsideMonitorIsCountedAsPinned() throws Exception {
+        FiberScheduler s = scheduler();
+        Object monitor = new Object();
+        long before = s.stats().pinnedParks();
+        Fiber<Void> f = start(s, () -> {
+            synchronized (monitor) {
+                try {
+                    Fiber.sleep(Duration.ofMillis(1));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            Fiber.sleep(Duration.ofMillis(1)); // outside: unmounts, not counted
+            return null;
+        });
+        Await.joined(f);
+        f.get();
+        assertTrue(s.stats().pinnedParks() > before, "a park inside synchronized was not counted as pinned: " + s.stats());
     }
 
     @Test

@@ -104,7 +104,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         protected void pinned(String reason) {
             if (fiber.state == PARKING) {
                 try {
-                    PinnedParks.record(fiber, fiber.scheduler, reason);
+                    PinnedParks.record(fiber, fiber.scheduler, reason, true);
                 } catch (Throwable logFailure) {
                     // a failing log handler (or no memory to build the message) must not break the park
                 }
@@ -383,6 +383,9 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** {@link Fiber#yield()} for this fiber, which must be the caller. */
     public void yield0() {
         checkCancelled();
+        if (HeldMonitors.ENABLED && holdsMonitor(false)) {
+            return; // a yield is only a hint: carry on, keeping the carrier (and the monitor's owner)
+        }
         STATE.setRelease(this, YIELDING);
         if (!StackfulContinuation.yield(SCOPE)) {
             STATE.setRelease(this, RUNNING); // pinned: a yield is only a hint, carry on
@@ -402,6 +405,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         if ((permit && PERMIT.compareAndSet(this, true, false)) || interrupted) {
             return;
         }
+        if (HeldMonitors.ENABLED && holdsMonitor(true)) {
+            parkPinned(nanos); // the carrier blocks and keeps the monitor; the watchdog compensates
+            checkCancelled();
+            return;
+        }
         if (nanos > 0) {
             int seq = ++timedParkSeq;
             DeadlineTimer.shared().schedule(System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS), this, seq);
@@ -411,6 +419,24 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             parkPinned(nanos);
         }
         checkCancelled();
+    }
+
+    /**
+     * Whether this fiber, the caller, holds a monitor in one of its frames, in which case it must
+     * not unmount (see {@link HeldMonitors}); if so, the refusal is counted and logged once per
+     * call site like any pinned park.
+     */
+    private boolean holdsMonitor(boolean park) {
+        StackTraceElement holder = HeldMonitors.heldBy();
+        if (holder == null) {
+            return false;
+        }
+        try {
+            PinnedParks.record(this, scheduler, "MONITOR held by " + holder, park);
+        } catch (Throwable logFailure) {
+            // a failing log handler (or no memory to build the message) must not break the park
+        }
+        return true;
     }
 
     /** Called by the timer thread when the timed park numbered {@code seq} has run out. */

@@ -9,9 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Records parks that could not unmount their fiber and blocked the carrier instead: a counter
- * (global and per scheduler) and a warning with the fiber's stack, logged at most once per call
- * site (the first frame outside the park machinery), through {@link System.Logger} under the name
+ * Records suspensions that could not unmount their fiber: parks that blocked the carrier instead
+ * (a native frame, a critical section, or a monitor held by the fiber) and yields that carried on
+ * for the same reasons. A counter (global and per scheduler, {@code SchedulerStats.pinnedParks})
+ * and a warning with the fiber's stack, logged at most once per call site (the first frame
+ * outside the park machinery), through {@link System.Logger} under the name
  * {@code dev.weft.fiber.pinning}.
  */
 public final class PinnedParks {
@@ -28,7 +30,11 @@ public final class PinnedParks {
         return TOTAL.sum();
     }
 
-    static void record(FiberImpl<?> fiber, FiberScheduler scheduler, String reason) {
+    /**
+     * @param reason why the fiber could not unmount
+     * @param park   true for a park (the carrier blocked), false for a yield (the fiber carried on)
+     */
+    static void record(FiberImpl<?> fiber, FiberScheduler scheduler, String reason, boolean park) {
         TOTAL.increment();
         if (scheduler instanceof CarrierPool pool) {
             pool.countPinnedPark();
@@ -38,7 +44,8 @@ public final class PinnedParks {
         if (LOGGED_SITES.size() < MAX_SITES && LOGGED_SITES.add(site)) {
             StringBuilder sb = new StringBuilder()
                     .append(fiber).append(" could not unmount (").append(reason)
-                    .append(") and blocked its carrier thread while parked at ").append(site)
+                    .append(park ? ") and blocked its carrier thread while parked at " : ") and carried on instead of yielding at ")
+                    .append(site)
                     .append("; further pinned parks at this site are counted, not logged. Stack:");
             for (StackTraceElement e : stack) {
                 sb.append("\n\tat ").append(e);

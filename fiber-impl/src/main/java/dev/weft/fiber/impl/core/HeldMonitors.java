@@ -1,0 +1,121 @@
+package dev.weft.fiber.impl.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Tells whether the calling fiber's own frames hold a monitor ({@code synchronized}), so that a
+ * suspension can refuse to unmount it.
+ *
+ * <h2>Why a fiber must not unmount while it holds a monitor</h2>
+ * With JDK 25's lightweight locking, {@code Continuation.yield} freezes a continuation that
+ * holds monitors (the JVM counts held monitors only in the deprecated legacy locking mode). A
+ * monitor that is or becomes <em>inflated</em> records the carrier <em>thread</em> as its owner,
+ * so once the fiber has unmounted, another fiber on that carrier enters the monitor as a
+ * recursive acquisition (mutual exclusion lost), and the holder, resumed on another carrier,
+ * leaves it without releasing it (contenders then wait for good). See docs/internals.md and
+ * {@code MonitorAcrossSuspensionTest}.
+ *
+ * <h2>Implementation overview</h2>
+ * No JDK interface tells cheaply, without extra flags, whether the current thread owns a
+ * monitor (the ones that do: {@code ThreadMXBean} with locked monitors, ~23 us and a VM
+ * operation; {@code LiveStackFrame.getMonitors}, which needs {@code --add-opens}). What is
+ * available is a {@link StackWalker} walk with bytecode indexes. {@link #heldBy} walks the
+ * caller's frames up to the fiber's entry ({@code FiberImpl.run}), and for each frame looks its
+ * method and bytecode index up in {@link MonitorRegions}, computed once per class from its class
+ * file (a {@link ClassValue}, so classes can still be unloaded). A frame of a class with no
+ * monitor anywhere costs one {@code ClassValue} lookup.
+ *
+ * <p>Frames of hidden classes (lambda proxies, method-handle forms) are taken to hold no
+ * monitor: the JDK generates them, and they do not lock. A class whose bytes cannot be read (a
+ * class defined at run time without a resource) is checked for {@code synchronized} methods
+ * only, by reflection; a {@code synchronized} block inside such a class is not seen.
+ *
+ * <p>Cost: one stack walk per suspension point, about 1.5-4 us on the development machine
+ * (measured in {@code YieldBench} / {@code RingBench}); see docs/internals.md. It can be turned
+ * off with {@code -Dweft.fiber.checkMonitors=false} by an application that never suspends a
+ * fiber inside {@code synchronized}: then such a suspension breaks the monitor as described above.
+ */
+final class HeldMonitors {
+
+    /** {@code weft.fiber.checkMonitors}, default true: whether suspensions look for held monitors. */
+    static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("weft.fiber.checkMonitors", "true"));
+
+    private static final StackWalker WALKER = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+
+    private static final ClassValue<MonitorRegions> REGIONS = new ClassValue<>() {
+        @Override
+        protected MonitorRegions computeValue(Class<?> c) {
+            return regionsOf(c);
+        }
+    };
+
+    private HeldMonitors() {
+    }
+
+    /**
+     * The innermost frame of the calling fiber that holds a monitor, as a stack trace element,
+     * or null if none does. Called by the fiber itself, on its own stack.
+     */
+    static StackTraceElement heldBy() {
+        return WALKER.walk(HeldMonitors::firstHolder);
+    }
+
+    private static StackTraceElement firstHolder(Stream<StackWalker.StackFrame> frames) {
+        Iterator<StackWalker.StackFrame> it = frames.iterator();
+        while (it.hasNext()) {
+            StackWalker.StackFrame f = it.next();
+            Class<?> c = f.getDeclaringClass();
+            if (c == FiberImpl.class && "run".equals(f.getMethodName())) {
+                return null; // the fiber's entry: below it are the carrier's frames
+            }
+            MonitorRegions r = REGIONS.get(c);
+            if (r.any() && r.holdsAt(f.getMethodName(), f.getDescriptor(), f.getByteCodeIndex())) {
+                return f.toStackTraceElement();
+            }
+        }
+        return null;
+    }
+
+    private static MonitorRegions regionsOf(Class<?> c) {
+        if (c.isHidden() || c.isArray() || c.isPrimitive()) {
+            return MonitorRegions.NONE;
+        }
+        String resource = "/" + c.getName().replace('.', '/') + ".class";
+        try (InputStream in = c.getResourceAsStream(resource)) {
+            if (in != null) {
+                MonitorRegions r = MonitorRegions.of(in.readAllBytes());
+                if (r != MonitorRegions.UNREADABLE) {
+                    return r;
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // fall through to reflection
+        }
+        return synchronizedMethodsOf(c);
+    }
+
+    /** For a class without readable bytes: its {@code synchronized} methods hold their monitor throughout. */
+    private static MonitorRegions synchronizedMethodsOf(Class<?> c) {
+        Map<String, Set<String>> sync = new HashMap<>();
+        try {
+            for (Method m : c.getDeclaredMethods()) {
+                if (Modifier.isSynchronized(m.getModifiers())) {
+                    sync.computeIfAbsent(m.getName(), k -> new java.util.HashSet<>())
+                            .add(java.lang.invoke.MethodType.methodType(m.getReturnType(), m.getParameterTypes())
+                                    .toMethodDescriptorString());
+                }
+            }
+        } catch (LinkageError | SecurityException e) {
+            return MonitorRegions.NONE;
+        }
+        return MonitorRegions.wholeMethods(sync);
+    }
+}
