@@ -38,8 +38,9 @@ import java.util.stream.Stream;
  * class defined at run time without a resource) is checked for {@code synchronized} methods
  * only, by reflection; a {@code synchronized} block inside such a class is not seen.
  *
- * <p>Cost: one stack walk per suspension point, about 1.5-4 us on the development machine
- * (measured in {@code YieldBench} / {@code RingBench}); see docs/internals.md. It can be turned
+ * <p>Cost: one walk of the classes on the stack per suspension point (no method information
+ * resolved), and a second, precise walk only when some class on the stack can hold a monitor;
+ * see docs/internals.md for the measured cost. It can be turned
  * off with {@code -Dweft.fiber.checkMonitors=false} by an application that never suspends a
  * fiber inside {@code synchronized}: then such a suspension breaks the monitor as described above.
  */
@@ -48,7 +49,19 @@ final class HeldMonitors {
     /** {@code weft.fiber.checkMonitors}, default true: whether suspensions look for held monitors. */
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("weft.fiber.checkMonitors", "true"));
 
-    private static final StackWalker WALKER = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+    /**
+     * Frames fetched by the JVM in the first batch of a walk: a fiber's stack at a suspension
+     * point is usually shallower, so one batch does.
+     */
+    private static final int BATCH = 48;
+
+    /** Classes only, no method names or indexes: the cheap first look. */
+    private static final StackWalker CLASSES = StackWalker.getInstance(
+            Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.DROP_METHOD_INFO), BATCH);
+
+    /** With method names and bytecode indexes, for a stack where some class can hold a monitor. */
+    private static final StackWalker FRAMES = StackWalker.getInstance(
+            Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), BATCH);
 
     private static final ClassValue<MonitorRegions> REGIONS = new ClassValue<>() {
         @Override
@@ -56,6 +69,8 @@ final class HeldMonitors {
             return regionsOf(c);
         }
     };
+
+    private static final String CORE = "dev.weft.fiber.impl.core.";
 
     private HeldMonitors() {
     }
@@ -65,7 +80,32 @@ final class HeldMonitors {
      * or null if none does. Called by the fiber itself, on its own stack.
      */
     static StackTraceElement heldBy() {
-        return WALKER.walk(HeldMonitors::firstHolder);
+        if (!CLASSES.walk(HeldMonitors::anyClassCanHold)) {
+            return null; // the common case: one walk of classes, no method resolved
+        }
+        return FRAMES.walk(HeldMonitors::firstHolder);
+    }
+
+    /**
+     * Whether some frame of the fiber has a class with a method that can hold a monitor. Without
+     * method names, the fiber's entry is recognised as {@code FiberImpl.run} calling
+     * {@code StackfulContinuation.resume}: a {@code FiberImpl} frame right below a
+     * {@code StackfulContinuation} frame (a generator's {@code resume} has a generator below it).
+     */
+    private static boolean anyClassCanHold(Stream<StackWalker.StackFrame> frames) {
+        Iterator<StackWalker.StackFrame> it = frames.iterator();
+        Class<?> above = null;
+        while (it.hasNext()) {
+            Class<?> c = it.next().getDeclaringClass();
+            if (c == FiberImpl.class && above == StackfulContinuation.class) {
+                return false;
+            }
+            if (REGIONS.get(c).any()) {
+                return true;
+            }
+            above = c;
+        }
+        return false;
     }
 
     private static StackTraceElement firstHolder(Stream<StackWalker.StackFrame> frames) {
@@ -85,7 +125,7 @@ final class HeldMonitors {
     }
 
     private static MonitorRegions regionsOf(Class<?> c) {
-        if (c.isHidden() || c.isArray() || c.isPrimitive()) {
+        if (c.isHidden() || c.isArray() || c.isPrimitive() || isWeftCore(c)) {
             return MonitorRegions.NONE;
         }
         String resource = "/" + c.getName().replace('.', '/') + ".class";
@@ -100,6 +140,13 @@ final class HeldMonitors {
             // fall through to reflection
         }
         return synchronizedMethodsOf(c);
+    }
+
+    /** A class of this package from this jar: Weft's core never suspends a fiber inside a monitor of its own. */
+    private static boolean isWeftCore(Class<?> c) {
+        return c.getName().startsWith(CORE)
+                && java.util.Objects.equals(c.getProtectionDomain().getCodeSource(),
+                        HeldMonitors.class.getProtectionDomain().getCodeSource());
     }
 
     /** For a class without readable bytes: its {@code synchronized} methods hold their monitor throughout. */

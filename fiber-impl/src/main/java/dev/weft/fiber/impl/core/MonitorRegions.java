@@ -16,7 +16,7 @@ import java.util.Map;
  * an instruction flows to its successors (fall-through, branch and switch targets), plus one on
  * a {@code monitorenter} and minus one on a {@code monitorexit}; an exception handler receives
  * the count held before each instruction it covers (that instruction may throw before it
- * completes). Where paths meet, the larger count is kept, so the answer errs towards "held":
+ * completes), up to the first covering handler that catches everything. Where paths meet, the larger count is kept, so the answer errs towards "held":
  * a frame wrongly said to hold a monitor costs a pinned park, one wrongly said to hold none
  * would cost mutual exclusion. ASM is not used because its tree API does not expose
  * instruction offsets, which is what a stack walk reports.
@@ -166,12 +166,12 @@ final class MonitorRegions {
         int code = r.pos;
         r.skip(codeLength);
         int handlers = r.u2();
-        int[] table = new int[handlers * 3];
+        int[] table = new int[handlers * 4];
         for (int i = 0; i < handlers; i++) {
-            table[3 * i] = r.u2();
-            table[3 * i + 1] = r.u2();
-            table[3 * i + 2] = r.u2();
-            r.skip(2); // catch type
+            table[4 * i] = r.u2();
+            table[4 * i + 1] = r.u2();
+            table[4 * i + 2] = r.u2();
+            table[4 * i + 3] = r.u2(); // catch type, 0 for any
         }
         byte[] b = r.bytes;
         boolean entersMonitor = false;
@@ -197,9 +197,16 @@ final class MonitorRegions {
         while (!work.isEmpty()) {
             int pc = work.poll();
             int held = count[pc];
-            for (int h = 0; h < handlers.length; h += 3) {
+            // The JVM tries handlers in table order: one that catches anything (javac's handler that
+            // leaves the monitor and rethrows) receives every exception the entries before it did
+            // not take, and the entries after it none. Without this cut, a catch around a whole
+            // synchronized block would be thought to run with the monitor held.
+            for (int h = 0; h < handlers.length; h += 4) {
                 if (pc >= handlers[h] && pc < handlers[h + 1]) {
                     merge(count, work, handlers[h + 2], held);
+                    if (handlers[h + 3] == 0) {
+                        break;
+                    }
                 }
             }
             int op = b[code + pc] & 0xff;
