@@ -104,7 +104,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         protected void pinned(String reason) {
             if (fiber.state == PARKING) {
                 try {
-                    PinnedParks.record(fiber, fiber.scheduler, reason, true);
+                    PinnedParks.record(fiber, fiber.scheduler, reason, true, null);
                 } catch (Throwable logFailure) {
                     // a failing log handler (or no memory to build the message) must not break the park
                 }
@@ -432,7 +432,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             return false;
         }
         try {
-            PinnedParks.record(this, scheduler, "MONITOR held by " + holder, park);
+            PinnedParks.record(this, scheduler, "MONITOR held by " + holder, park, park ? holder : holder.toString());
         } catch (Throwable logFailure) {
             // a failing log handler (or no memory to build the message) must not break the park
         }

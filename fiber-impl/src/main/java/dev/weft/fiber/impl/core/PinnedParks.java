@@ -21,6 +21,8 @@ public final class PinnedParks {
     private static final int MAX_SITES = 1024;
     private static final LongAdder TOTAL = new LongAdder();
     private static final Set<String> LOGGED_SITES = ConcurrentHashMap.newKeySet();
+    /** Keys given by callers for sites already logged; bounded with {@link #LOGGED_SITES}. */
+    private static final Set<Object> LOGGED_KEYS = ConcurrentHashMap.newKeySet();
 
     private PinnedParks() {
     }
@@ -33,15 +35,24 @@ public final class PinnedParks {
     /**
      * @param reason why the fiber could not unmount
      * @param park   true for a park (the carrier blocked), false for a yield (the fiber carried on)
+     * @param key    identifies the site when the caller knows it cheaply (the frame holding a
+     *               monitor), so that a site already logged costs no stack trace; null: the first
+     *               frame outside the park machinery, which needs one
      */
-    static void record(FiberImpl<?> fiber, FiberScheduler scheduler, String reason, boolean park) {
+    static void record(FiberImpl<?> fiber, FiberScheduler scheduler, String reason, boolean park, Object key) {
         TOTAL.increment();
         if (scheduler instanceof CarrierPool pool) {
             pool.countPinnedPark();
         }
+        if (key != null && LOGGED_KEYS.contains(key) || LOGGED_SITES.size() >= MAX_SITES) {
+            return;
+        }
         StackTraceElement[] stack = new Throwable().getStackTrace();
         String site = callSite(stack);
-        if (LOGGED_SITES.size() < MAX_SITES && LOGGED_SITES.add(site)) {
+        if (key != null) {
+            LOGGED_KEYS.add(key);
+        }
+        if (LOGGED_SITES.add(site + (park ? "" : " (yield)"))) {
             StringBuilder sb = new StringBuilder()
                     .append(fiber).append(" could not unmount (").append(reason)
                     .append(park ? ") and blocked its carrier thread while parked at " : ") and carried on instead of yielding at ")
