@@ -410,13 +410,19 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             checkCancelled();
             return;
         }
+        DeadlineTimer.Timeout timeout = null; // a local, on this fiber's own stack: no field in every fiber
         if (nanos > 0) {
             int seq = ++timedParkSeq;
-            DeadlineTimer.shared().schedule(System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS), this, seq);
+            timeout = DeadlineTimer.shared().schedule(System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS), this, seq);
         }
         STATE.setRelease(this, PARKING);
         if (!StackfulContinuation.yield(SCOPE)) {
             parkPinned(nanos);
+        }
+        if (timeout != null) {
+            // Ended early (unpark, interrupt, cancel) or timed out: either way the timer lets go
+            // of this fiber now, not at the deadline. After a time-out this is one volatile read.
+            DeadlineTimer.shared().cancel(timeout);
         }
         checkCancelled();
     }

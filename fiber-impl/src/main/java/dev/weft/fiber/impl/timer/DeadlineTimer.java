@@ -1,54 +1,161 @@
 package dev.weft.fiber.impl.timer;
 
 import dev.weft.fiber.impl.core.FiberImpl;
-import org.agrona.DeadlineTimerWheel;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Wakes fibers whose timed park has run out: one daemon thread, {@code weft-timer}, driving an
- * Agrona {@link DeadlineTimerWheel}.
+ * Wakes fibers whose timed park has run out: one daemon thread, {@code weft-timer}, that owns
+ * an indexed binary heap of {@link Timeout}s ({@link TimerHeap}) and is fed by an MPSC queue.
  *
  * <h2>Implementation overview</h2>
- * The wheel is single-threaded, so only the timer thread touches it. Any thread schedules a
- * wake-up by putting a {@link Request} on an MPSC queue (JCTools, the atomic flavour, which prints
- * no JDK warning). The timer thread drains the queue into the wheel, expires due timers by calling
- * {@link FiberImpl#parkTimedOut(int)}, then parks until the end of the current tick, or forever
- * when no timer is pending. A million sleeping fibers therefore cost a million wheel entries and
- * requests (memory), one thread, and one wake-up per tick while any timer is pending (about a
- * thousand a second), never a thread or a poll per fiber.
+ * <b>Structure.</b> Any thread schedules a wake-up by putting a {@link Timeout} on an MPSC queue
+ * (JCTools, the atomic flavour, which prints no JDK warning); the timeout is the request, so a
+ * timed park allocates that one object and nothing else. Only the timer thread touches the heap:
+ * it drains the queue into it, expires the due timeouts from its root by calling
+ * {@link FiberImpl#parkTimedOut(int)}, and parks until the root's deadline, or for good when the
+ * heap is empty. It never ticks: while only far-off timers are pending it sleeps through until
+ * the first of them (or until requests pile up, below). A thousand timeouts on one deadline are
+ * a thousand heap slots, like a thousand on different ones.
  *
- * <p><b>Waking the timer thread.</b> Before parking it publishes {@code wakeAt} and
- * {@code sleeping} (volatile), then re-checks the queue; a producer offers (a volatile write
- * inside the queue) and then reads them, unparking the timer thread only when the new deadline is earlier. Volatile
- * accesses are sequentially consistent, so either the timer sees the request or the producer
- * sees the {@code wakeAt} that needs a wake-up. Most requests (deadlines beyond the next tick)
- * therefore cost one queue offer and no unpark.
+ * <p><b>Why not a timer wheel.</b> This class used Agrona's {@code DeadlineTimerWheel} until the
+ * review of issue 10: its ticks all share one array width, which doubles when one tick overflows
+ * and never shrinks (1024 x nextPow2(timers in the fullest tick) longs), so 70,000 sleeps on one
+ * deadline asked for 1 GiB and an {@link OutOfMemoryError} killed this thread, and with it every
+ * later {@code Fiber.sleep} of the JVM; and a wheel is driven by its tick, which cost the thread
+ * a wake-up a millisecond while anything at all was pending. A hierarchical wheel with linked
+ * buckets (Netty's {@code HashedWheelTimer}, Kafka's timing wheels) fixes the memory but still
+ * ticks, or needs a search for the next non-empty bucket. A heap keeps the next deadline at its
+ * root, costs O(log n) per schedule, expiry and cancel on the timer thread only (about 20 levels
+ * for a million timers), and its memory is one slot per timer.
  *
- * <p><b>Not cancelled.</b> A fiber woken early leaves its timer in the wheel; when it expires,
- * {@code parkTimedOut} sees that the park's sequence number has moved on and does nothing (a
- * rare race leaves a spurious permit, which park's contract allows). The wheel thus holds a
- * reference to the fiber until the original deadline.
+ * <p><b>Cancel.</b> A timed park that ends early (an unpark, interrupt or cancel of the fiber)
+ * calls {@link #cancel(Timeout)}, which does two things. First it takes the fiber out of the
+ * timeout (an atomic {@code getAndSet} of {@link Timeout#fiber} to null): from that instant the
+ * timer no longer reaches the fiber, so an ended fiber is collectable at once, whatever the timer
+ * thread is doing. The timer thread takes the fiber with the same {@code getAndSet} before it
+ * wakes it, so exactly one of the two sides gets it: a cancel that finds null knows the timer
+ * fired (or is firing) and does nothing more. Second, it puts the timeout on the request queue
+ * once more; the timer thread, finding a queued timeout with no fiber, removes it from the heap
+ * by its index (O(log n)), or never inserts it if the cancel overtook the schedule in one drain.
+ * As in Netty's {@code HashedWheelTimer} (its cancelled-timeouts queue), a cancel is a message to
+ * the owner, not a shared-structure edit.
  *
- * <p>Resolution: ticks of 2^20 ns (about 1.05 ms); a fiber wakes at most about one tick late.
+ * <p><b>Waking the timer thread (no lost wake-up).</b> Before parking, the timer thread publishes
+ * {@code wakeAt}, {@code sleepingForever} and then {@code sleeping} (volatile), and re-reads the
+ * queue; a producer offers (a volatile write inside the queue) and then reads {@code sleeping},
+ * then {@code wakeAt}. Volatile accesses are sequentially consistent, so either the timer thread
+ * sees the request or the producer sees that it sleeps, and with it the {@code wakeAt} it sleeps
+ * until (written before {@code sleeping}). The producer then unparks the timer thread only if
+ * (a) the new deadline is earlier than {@code wakeAt}, or (b) the queue holds
+ * {@code drainThreshold} requests or more. Rule (b) bounds what a sleeping timer leaves
+ * undrained: a million timed parks of 60 s that end early are drained and removed in batches of
+ * about {@value #DEFAULT_DRAIN_THRESHOLD}, each a few kilobytes, not held until the first of
+ * them is due. Most requests thus cost one queue offer and no unpark. The queue's {@code size()}
+ * is two volatile reads of its indices.
+ *
+ * <p><b>Failure isolation.</b> The thread is shared by every fiber of the JVM, so it must never
+ * die. Each wake-up runs in its own {@code try} (a third-party scheduler may refuse to resume its
+ * fiber, for instance after shutdown), and the whole loop body runs in another, so an
+ * {@link OutOfMemoryError} or a failing log handler cannot end it either; after a failure outside
+ * a wake-up the thread pauses {@value #FAILURE_PAUSE_MILLIS} ms, so a persisting shortage of
+ * memory does not turn it into a busy loop. No request is lost to a failure: the heap grows
+ * before a request is taken off the queue ({@link TimerHeap#reserve()}). What was caught is
+ * reported through {@link System.Logger} {@code dev.weft.fiber.timer} at ERROR with its stack
+ * trace; further failures within {@value #REPORT_INTERVAL_SECONDS} s of a report are counted and
+ * the count goes into the next report, so a shut-down scheduler with many sleeping fibers costs
+ * the log one entry, not one per fiber. The interrupt status of the timer thread is cleared at
+ * every round: left set, it would make every park return at once.
+ *
+ * <p><b>Races left in on purpose.</b> A timer that fires just as its park ends early unparks a
+ * fiber that may already be back in a later park: {@code parkTimedOut} compares the park's
+ * sequence number, and in the rare case it still matches, leaves a permit (a spurious wake-up,
+ * which park's contract allows).
+ *
+ * <p><b>Resolution.</b> The thread parks until the earliest deadline with
+ * {@link LockSupport#parkNanos}, so a fiber wakes at or after its deadline, late by the OS's timer
+ * slack and the time to reach a carrier; timeouts due together are expired in one wake-up.
  */
 public final class DeadlineTimer {
     private static final System.Logger LOG = System.getLogger("dev.weft.fiber.timer");
-    private static final long TICK_NANOS = 1L << 20;
-    private static final int TICKS_PER_WHEEL = 1024;
 
-    /** A wake-up to schedule. */
-    private record Request(long deadline, FiberImpl<?> fiber, int seq) {
+    /** Requests that make a sleeping timer thread drain its queue; see "Waking the timer thread". */
+    static final int DEFAULT_DRAIN_THRESHOLD = 1024;
+    /** Requests taken off the queue per round at most, so a flood of them cannot hold up due expiries. */
+    private static final int DRAIN_LIMIT = 1 << 16;
+    private static final long FAILURE_PAUSE_MILLIS = 1;
+    private static final long REPORT_INTERVAL_SECONDS = 60;
+
+    private static final VarHandle WAKE_UPS;
+    private static final VarHandle FAILURES;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WAKE_UPS = l.findVarHandle(DeadlineTimer.class, "wakeUps", long.class);
+            FAILURES = l.findVarHandle(DeadlineTimer.class, "failures", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * One timed wake-up: the request on the queue, the entry in the heap, and the handle the
+     * parking fiber cancels with. 32 bytes with compressed references.
+     */
+    public static final class Timeout {
+        /** {@link #index} of a timeout not yet in the heap. */
+        static final int NEW = -1;
+        /** {@link #index} of a timeout that left the heap (expired or removed) or never will enter it. */
+        static final int DONE = -2;
+
+        private static final VarHandle FIBER;
+
+        static {
+            try {
+                FIBER = MethodHandles.lookup().findVarHandle(Timeout.class, "fiber", FiberImpl.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** {@link System#nanoTime()} scale. Written before the publishing offer, like {@link #seq}. */
+        final long deadline;
+        final int seq;
+        /** The fiber to wake, until the timer or a cancel takes it ({@link #takeFiber}). */
+        private volatile FiberImpl<?> fiber;
+        /** Slot in the heap, or {@link #NEW} or {@link #DONE}; owned by the timer thread. */
+        int index = NEW;
+
+        Timeout(long deadline, FiberImpl<?> fiber, int seq) {
+            this.deadline = deadline;
+            this.fiber = fiber;
+            this.seq = seq;
+        }
+
+        /** Takes the fiber out; exactly one caller gets it, every later one gets null. */
+        FiberImpl<?> takeFiber() {
+            // A volatile read first: a cancel after the timer fired (every timed park that ran
+            // its course) then costs no atomic instruction.
+            return fiber == null ? null : (FiberImpl<?>) FIBER.getAndSet(this, null);
+        }
+
+        /** Whether a cancel or the expiry has taken the fiber. */
+        boolean isSpent() {
+            return fiber == null;
+        }
     }
 
     private static final class Holder {
         static final DeadlineTimer SHARED = new DeadlineTimer("weft-timer");
     }
 
-    private final MpscUnboundedAtomicArrayQueue<Request> requests = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final MpscUnboundedAtomicArrayQueue<Timeout> requests = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final int drainThreshold;
     private final Thread thread;
     /** While {@link #sleeping}: the time the timer thread will wake by itself; meaningless if {@link #sleepingForever}. */
     private volatile long wakeAt;
@@ -56,11 +163,25 @@ public final class DeadlineTimer {
     private volatile boolean sleeping;
 
     // Owned by the timer thread.
-    private final DeadlineTimerWheel wheel;
-    private final Long2ObjectHashMap<Request> pending = new Long2ObjectHashMap<>();
+    private final TimerHeap heap = new TimerHeap();
+    private long lastReportNanos;
+    private boolean reportedOnce;
+    private long unreported;
+    /** Parks that ended (by time, unpark or spuriously): written by the timer thread with opaque stores. */
+    private long wakeUps;
+    /** Failures caught (in a wake-up or the loop): written by the timer thread with opaque stores. */
+    private long failures;
 
     private DeadlineTimer(String threadName) {
-        wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, System.nanoTime(), TICK_NANOS, TICKS_PER_WHEEL);
+        this(threadName, DEFAULT_DRAIN_THRESHOLD);
+    }
+
+    /** A timer of its own with its own thread, for tests; {@code drainThreshold} as in the class comment. */
+    DeadlineTimer(String threadName, int drainThreshold) {
+        if (drainThreshold < 1) {
+            throw new IllegalArgumentException("drainThreshold must be positive: " + drainThreshold);
+        }
+        this.drainThreshold = drainThreshold;
         thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::loop);
         thread.start();
     }
@@ -70,67 +191,171 @@ public final class DeadlineTimer {
         return Holder.SHARED;
     }
 
-    /** Calls {@code fiber.parkTimedOut(seq)} at or soon after {@code deadline} ({@link System#nanoTime()} scale). Any thread. */
-    public void schedule(long deadline, FiberImpl<?> fiber, int seq) {
-        requests.offer(new Request(deadline, fiber, seq));
-        if (sleeping && (sleepingForever || deadline - wakeAt < 0)) {
+    /**
+     * Calls {@code fiber.parkTimedOut(seq)} at or soon after {@code deadline}
+     * ({@link System#nanoTime()} scale), unless {@link #cancel cancelled} first. Any thread.
+     *
+     * @return the handle that cancels it
+     */
+    public Timeout schedule(long deadline, FiberImpl<?> fiber, int seq) {
+        Timeout t = new Timeout(deadline, fiber, seq);
+        requests.offer(t);
+        if (sleeping && (sleepingForever || deadline - wakeAt < 0 || requests.size() >= drainThreshold)) {
             LockSupport.unpark(thread);
         }
+        return t;
     }
 
-    /** Timers scheduled and not yet expired, an estimate (for tests and diagnostics). */
+    /**
+     * Cancels {@code t}, a timeout of this timer: its fiber is no longer reachable from the
+     * timer when this returns, and the timeout leaves the heap at the timer thread's next drain.
+     * Any thread; at most one atomic instruction and one queue offer.
+     *
+     * @return true if this cancelled it, false if it had fired (or was being fired) or was cancelled already
+     */
+    public boolean cancel(Timeout t) {
+        if (t.takeFiber() == null) {
+            return false;
+        }
+        requests.offer(t);
+        if (sleeping && requests.size() >= drainThreshold) {
+            LockSupport.unpark(thread);
+        }
+        return true;
+    }
+
+    /**
+     * Timeouts scheduled and not yet expired or removed, an estimate (for tests and diagnostics):
+     * it counts a cancelled timeout until the timer thread has removed it, and a cancel request
+     * still queued once more.
+     */
     public int pendingEstimate() {
-        return requests.size() + pending.size();
+        return requests.size() + heap.sizeOpaque();
+    }
+
+    /** How many times the timer thread's park has returned, for tests: a ticking timer shows here. */
+    long wakeUps() {
+        return (long) WAKE_UPS.getOpaque(this);
+    }
+
+    /** How many failures the timer thread has caught, for tests. */
+    long failures() {
+        return (long) FAILURES.getOpaque(this);
+    }
+
+    /** The timer thread, for tests. */
+    Thread thread() {
+        return thread;
     }
 
     private void loop() {
-        DeadlineTimerWheel.TimerHandler expire = (unit, now, timerId) -> {
-            Request r = pending.remove(timerId);
-            if (r != null) {
-                try {
-                    r.fiber.parkTimedOut(r.seq);
-                } catch (Throwable e) {
-                    // One scheduler refusing to resume its fiber must not stop every other
-                    // fiber's timers: report it and go on.
-                    LOG.log(System.Logger.Level.ERROR, "waking " + r.fiber + " after its timed park failed", e);
-                }
-            }
-            return true;
-        };
         while (true) {
-            drainRequests();
-            long now = System.nanoTime();
-            while (wheel.timerCount() > 0 && now - wheel.currentTickTime() >= 0) {
-                wheel.poll(now, expire, Integer.MAX_VALUE);
+            try {
+                round();
+            } catch (Throwable e) {
+                failed("the timer loop", null, e);
+                pauseAfterFailure();
             }
-            wheel.poll(now, expire, Integer.MAX_VALUE);
-            boolean forever = wheel.timerCount() == 0;
-            long until = wheel.currentTickTime();
-            wakeAt = until;
-            sleepingForever = forever;
-            sleeping = true;
+        }
+    }
+
+    /** Drains requests, expires due timeouts, and parks until the next deadline if nothing is queued. */
+    private void round() {
+        Thread.interrupted(); // an interrupt left set would make every park below return at once
+        drainRequests();
+        expireDue(System.nanoTime());
+        heap.trimIfSparse();
+        Timeout first = heap.peek();
+        boolean forever = first == null;
+        if (!forever) {
+            wakeAt = first.deadline;
+        }
+        sleepingForever = forever;
+        sleeping = true; // volatile: the timer's half of the handshake with schedule() and cancel()
+        try {
             if (requests.isEmpty()) {
                 if (forever) {
                     LockSupport.park(this);
+                    WAKE_UPS.setOpaque(this, wakeUps + 1);
                 } else {
-                    long left = until - System.nanoTime();
+                    long left = first.deadline - System.nanoTime();
                     if (left > 0) {
                         LockSupport.parkNanos(this, left);
+                        WAKE_UPS.setOpaque(this, wakeUps + 1);
                     }
                 }
             }
+        } finally {
             sleeping = false;
         }
     }
 
     private void drainRequests() {
-        Request r;
-        while ((r = requests.poll()) != null) {
-            if (wheel.timerCount() == 0) {
-                wheel.resetStartTime(System.nanoTime()); // skip the ticks that passed while idle
+        for (int n = 0; n < DRAIN_LIMIT; n++) {
+            heap.reserve(); // before the poll: if this runs out of memory, the request stays queued
+            Timeout t = requests.poll();
+            if (t == null) {
+                return;
             }
-            long id = wheel.scheduleTimer(r.deadline);
-            pending.put(id, r);
+            if (t.index >= 0) {
+                // In the heap already, so this is the request of its cancel.
+                if (t.isSpent()) {
+                    heap.remove(t);
+                }
+            } else if (t.index == Timeout.NEW) {
+                if (t.isSpent()) {
+                    t.index = Timeout.DONE; // cancelled before it reached the heap; its cancel request follows
+                } else {
+                    heap.add(t);
+                }
+            }
+            // DONE: a cancel request of a timeout that has already left the heap.
+        }
+    }
+
+    private void expireDue(long now) {
+        Timeout t;
+        while ((t = heap.peek()) != null && t.deadline - now <= 0) {
+            heap.poll();
+            FiberImpl<?> fiber = t.takeFiber();
+            if (fiber != null) {
+                try {
+                    fiber.parkTimedOut(t.seq);
+                } catch (Throwable e) {
+                    // One scheduler refusing to resume its fiber must not stop every other
+                    // fiber's timers: report it and go on.
+                    failed("waking the fiber after its timed park", fiber, e);
+                }
+            }
+        }
+    }
+
+    /** Counts and reports a failure; never throws (a failing log handler is one more failure swallowed). */
+    private void failed(String what, FiberImpl<?> fiber, Throwable e) {
+        FAILURES.setOpaque(this, failures + 1);
+        try {
+            long now = System.nanoTime();
+            if (reportedOnce && now - lastReportNanos < TimeUnit.SECONDS.toNanos(REPORT_INTERVAL_SECONDS)) {
+                unreported++;
+                return;
+            }
+            reportedOnce = true;
+            lastReportNanos = now;
+            long more = unreported;
+            unreported = 0;
+            LOG.log(System.Logger.Level.ERROR, "weft-timer: " + what + (fiber != null ? " (" + fiber + ")" : "")
+                    + " failed; the timer carries on"
+                    + (more > 0 ? " (and " + more + " more failures since the last report)" : ""), e);
+        } catch (Throwable reportFailure) {
+            // Nothing left to tell it to: the logger itself failed, or there is no memory to build the message.
+        }
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(FAILURE_PAUSE_MILLIS));
+        } catch (Throwable ignored) {
+            // parkNanos does not throw; the loop must not end even if it did
         }
     }
 }
