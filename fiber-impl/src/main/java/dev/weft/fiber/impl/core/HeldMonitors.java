@@ -53,7 +53,7 @@ final class HeldMonitors {
      * Frames fetched by the JVM in the first batch of a walk: a fiber's stack at a suspension
      * point is usually shallower, so one batch does.
      */
-    private static final int BATCH = 48;
+    private static final int BATCH = 32;
 
     /** Classes only, no method names or indexes: the cheap first look. */
     private static final StackWalker CLASSES = StackWalker.getInstance(
