@@ -60,6 +60,41 @@ import java.util.concurrent.locks.LockSupport;
  * woken fiber sees the flag when {@code park0} returns. Every suspension point checks the
  * cancel flag, so a cancelled fiber unwinds with {@link FiberCancelledException}.
  *
+ * <p><b>Interrupting the carrier of a mounted fiber.</b> A fiber blocked in a call Weft does not
+ * own ({@code CountDownLatch.await()}, {@code Thread.sleep}) blocks its carrier thread and only
+ * an interrupt of that thread ends the call; so {@link #interrupt()} and {@link #cancel()} also
+ * interrupt the carrier while the fiber is mounted ({@link #interruptCarrier}). The race to
+ * avoid: the interrupter reads the carrier, the fiber unmounts, another fiber mounts there, and
+ * the interrupt lands on that other fiber. The protocol (as {@code VirtualThread}'s
+ * {@code interruptLock}, but without a lock on the mount path) is Dekker's, with volatile
+ * (sequentially consistent) accesses on both sides:
+ * <pre>
+ *   interrupter                          unmounting carrier (run())
+ *   interrupted = true                   carrier = null          (volatile store)
+ *   CAS carrierInterrupter 0 -> 1        if carrierInterrupter != 0   (volatile load)
+ *   c = carrier     (volatile load)          spin until it is 0
+ *   if c != null: c.interrupt()          Thread.interrupted()    (clear own status)
+ *   carrierInterrupter = 0
+ * </pre>
+ * In the single order of these volatile accesses either the carrier's load of
+ * {@code carrierInterrupter} comes after the interrupter's CAS (the carrier then waits for the
+ * interrupt to land and clears it), or the interrupter's load of {@code carrier} comes after the
+ * carrier's store of null (it sees null, or this fiber mounted again later, and interrupts
+ * nothing, or the carrier this fiber is mounted on now). So an interrupt never outlives the
+ * mount it was aimed at. A mount also clears any interrupt status it finds on its carrier (left
+ * there by a plain task or by user code calling {@code Thread.currentThread().interrupt()}), so
+ * none leaks into the next fiber. An interrupt that arrives while the fiber is not mounted is
+ * only the fiber's flag: a Weft suspension point sees it, a foreign blocking call made in a later
+ * mount does not (re-raising it at every mount would interrupt again and again a fiber that
+ * caught the first {@code InterruptedException} and carried on). Cancellation is final, so a
+ * mount of a cancelled fiber interrupts its carrier at once: the mount writes {@code carrier}
+ * (volatile) and then reads {@code cancelled}, {@code cancel()} writes {@code cancelled} and then
+ * reads {@code carrier}, so a cancel racing with a mount is seen by one side or both (a second
+ * interrupt of the same mount is harmless), and {@code shutdownNow()} reaches a fiber that was
+ * still queued when it was cancelled. Cost: the mount path a volatile store and two plain-cost
+ * reads, the unmount path a volatile store and a volatile load; interrupters (rare) take turns
+ * on the CAS.
+ *
  * <p><b>Carrier identity.</b> Code here that runs on the fiber's own stack never keeps the
  * carrier thread across a suspension: {@link #carrier} is written by {@link #run()} on the
  * carrier's own stack, and the fiber finds itself with {@link #current()}, which survives
@@ -147,6 +182,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private static final VarHandle CANCELLED;
     private static final VarHandle WAITERS;
     private static final VarHandle ID;
+    private static final VarHandle CARRIER_INTERRUPTER;
 
     static {
         try {
@@ -156,6 +192,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             CANCELLED = l.findVarHandle(FiberImpl.class, "cancelled", boolean.class);
             WAITERS = l.findVarHandle(FiberImpl.class, "waiters", Object.class);
             ID = l.findVarHandle(FiberImpl.class, "id", long.class);
+            CARRIER_INTERRUPTER = l.findVarHandle(FiberImpl.class, "carrierInterrupter", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -195,11 +232,18 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private volatile boolean interrupted;
 
     /**
-     * The thread running this fiber, set by {@link #run()} on the carrier's own stack. Read by
-     * unpark of a pinned fiber only after it read {@code state == PINNED}, whose volatile write
-     * follows this plain write: so a plain field suffices.
+     * The thread running this fiber while it is mounted, else null; written by {@link #run()} on
+     * the carrier's own stack. Volatile for the interrupt protocol (see the class comment): the
+     * store of null at unmount and {@link #interruptCarrier}'s load are the two halves of a
+     * Dekker handshake. (Unpark of a pinned fiber reads it after {@code state == PINNED}.)
      */
-    private Thread carrier;
+    private volatile Thread carrier;
+
+    /**
+     * True while an interrupter is between its read of {@link #carrier} and the interrupt of the
+     * thread it read; taken by CAS, so interrupters of one fiber take turns. See the class comment.
+     */
+    private volatile boolean carrierInterrupter;
 
     /** Bumped by every timed park; a timer whose number no longer matches has nothing to wake. */
     private int timedParkSeq;
@@ -289,7 +333,13 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
                 extras.homeCarrier = scheduler.currentCarrier();
             }
         }
-        carrier = self;
+        if (self.isInterrupted()) {
+            Thread.interrupted(); // a stray status (a plain task, user code) must not reach this fiber
+        }
+        carrier = self; // volatile store, then the load of cancelled: Dekker with cancel()
+        if (cancelled) {
+            self.interrupt(); // a cancelled fiber's foreign blocking calls end too, in every mount
+        }
         // Release, not volatile: no other thread acts on RUNNING (unpark acts on PARKED and
         // PINNED only, which are written with volatile stores).
         STATE.setRelease(this, RUNNING);
@@ -298,8 +348,26 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         } catch (Throwable e) {
             slot = new Failure(e); // only a Runnable body run as the first frame throws out of the continuation
         }
-        carrier = null;
+        unmountCarrier(self);
         afterRun(self);
+    }
+
+    /**
+     * The carrier's half of the interrupt protocol (see the class comment): after this, no
+     * interrupt aimed at this fiber can reach {@code self}, and {@code self} is not interrupted.
+     */
+    private void unmountCarrier(Thread self) {
+        carrier = null; // volatile store, then the volatile load below: Dekker with interruptCarrier
+        for (int spins = 0; carrierInterrupter; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the interrupter was descheduled between its read and its interrupt
+            }
+        }
+        if (self.isInterrupted()) {
+            Thread.interrupted(); // the carrier's own stack: the current thread is self
+        }
     }
 
     /** Runs on carrier {@code self} after the continuation returned: the fiber yielded, parked or ended. */
@@ -330,7 +398,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private void terminate(Object result, boolean accepted) {
         slot = result;
         if (result instanceof Failure f && !(cancelled || f.error instanceof FiberCancelledException)) {
-            reportUncaught(f.error);
+            reportUncaught(f.error); // throws nothing: whatever the handler does, the fiber terminates
         }
         state = TERMINATED;
         Object w = WAITERS.getAndSet(this, NO_MORE_WAITERS);
@@ -354,7 +422,17 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         try {
             extras.handler.uncaughtException(this, error);
         } catch (Throwable handlerFailure) {
-            error.addSuppressed(handlerFailure);
+            // Failure isolation at the boundary: the handler is user code, and the outcome stays
+            // the task's. Its failure is kept as a suppressed exception of the task's, except when
+            // it is that very exception (a handler that rethrows: addSuppressed(self) throws) or
+            // when even that fails (no memory for the list).
+            if (handlerFailure != error) {
+                try {
+                    error.addSuppressed(handlerFailure);
+                } catch (Throwable ignored) {
+                    // nothing left to report it with
+                }
+            }
         }
     }
 
@@ -527,6 +605,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         if (state == TERMINATED || !CANCELLED.compareAndSet(this, false, true)) {
             return false;
         }
+        interruptCarrier();
         wakeForSignal();
         return true;
     }
@@ -539,7 +618,31 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     @Override
     public void interrupt() {
         interrupted = true;
+        interruptCarrier();
         wakeForSignal();
+    }
+
+    /**
+     * The interrupter's half of the protocol in the class comment: interrupts the carrier thread
+     * this fiber is mounted on, if any, so that a foreign blocking call it is in ends. Called
+     * after the flag ({@code interrupted} or {@code cancelled}) is set.
+     */
+    private void interruptCarrier() {
+        for (int spins = 0; !CARRIER_INTERRUPTER.compareAndSet(this, false, true); spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        try {
+            Thread c = carrier; // volatile load after the CAS: Dekker with unmountCarrier
+            if (c != null) {
+                c.interrupt();
+            }
+        } finally {
+            carrierInterrupter = false;
+        }
     }
 
     /**
