@@ -715,9 +715,21 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             throw c;
         }
         if (o instanceof Failure f) {
-            throw new ExecutionException(f.error);
+            throw new ExecutionException(describe(f.error), f.error);
         }
         return (V) o;
+    }
+
+    /**
+     * The message {@code new ExecutionException(error)} would have ({@code error.toString()}),
+     * or a fixed one if that throws: get() reports the task's exception, whatever it is.
+     */
+    private static String describe(Throwable error) {
+        try {
+            return error.toString();
+        } catch (Throwable toStringFailure) {
+            return error.getClass().getName() + " (its toString() threw " + toStringFailure.getClass().getName() + ")";
+        }
     }
 
     /**
