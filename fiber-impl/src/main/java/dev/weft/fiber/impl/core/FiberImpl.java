@@ -65,35 +65,37 @@ import java.util.concurrent.locks.LockSupport;
  * an interrupt of that thread ends the call; so {@link #interrupt()} and {@link #cancel()} also
  * interrupt the carrier while the fiber is mounted ({@link #interruptCarrier}). The race to
  * avoid: the interrupter reads the carrier, the fiber unmounts, another fiber mounts there, and
- * the interrupt lands on that other fiber. The protocol (as {@code VirtualThread}'s
- * {@code interruptLock}, but without a lock on the mount path) is Dekker's, with volatile
- * (sequentially consistent) accesses on both sides:
+ * the interrupt lands on that other fiber. As with {@code VirtualThread}'s {@code interruptLock},
+ * an interrupter holds off the unmount while it interrupts; here the lock is the volatile
+ * {@link #carrier} field itself, so that it costs no field and no lock on the mount path:
  * <pre>
- *   interrupter                          unmounting carrier (run())
- *   interrupted = true                   carrier = null          (volatile store)
- *   CAS carrierInterrupter 0 -> 1        if carrierInterrupter != 0   (volatile load)
- *   c = carrier     (volatile load)          spin until it is 0
- *   if c != null: c.interrupt()          Thread.interrupted()    (clear own status)
- *   carrierInterrupter = 0
+ *   interrupter                               unmounting carrier (run())
+ *   interrupted = true (or cancelled)         until CAS carrier self -> null: spin
+ *   c = carrier; null: done                   Thread.interrupted()  (clear own status)
+ *   CAS carrier c -> INTERRUPTING
+ *   c.interrupt()
+ *   carrier = c   (volatile store)
  * </pre>
- * In the single order of these volatile accesses either the carrier's load of
- * {@code carrierInterrupter} comes after the interrupter's CAS (the carrier then waits for the
- * interrupt to land and clears it), or the interrupter's load of {@code carrier} comes after the
- * carrier's store of null (it sees null, or this fiber mounted again later, and interrupts
- * nothing, or the carrier this fiber is mounted on now). So an interrupt never outlives the
- * mount it was aimed at. A mount also clears any interrupt status it finds on its carrier (left
+ * The interrupter interrupts {@code c} only while {@code carrier} holds
+ * {@link #INTERRUPTING} in place of {@code c}, and the unmount completes only with a CAS from
+ * {@code c} itself: so every interrupt aimed at a mount lands before that mount ends, and the
+ * unmounting carrier, which then clears its status, hands no interrupt on. An interrupter that
+ * reads the carrier after the CAS to null sees null (or a later mount of this fiber, which is
+ * the right target). A mount also clears any interrupt status it finds on its carrier (left
  * there by a plain task or by user code calling {@code Thread.currentThread().interrupt()}), so
  * none leaks into the next fiber. An interrupt that arrives while the fiber is not mounted is
  * only the fiber's flag: a Weft suspension point sees it, a foreign blocking call made in a later
  * mount does not (re-raising it at every mount would interrupt again and again a fiber that
  * caught the first {@code InterruptedException} and carried on). Cancellation is final, so a
- * mount of a cancelled fiber interrupts its carrier at once: the mount writes {@code carrier}
- * (volatile) and then reads {@code cancelled}, {@code cancel()} writes {@code cancelled} and then
- * reads {@code carrier}, so a cancel racing with a mount is seen by one side or both (a second
- * interrupt of the same mount is harmless), and {@code shutdownNow()} reaches a fiber that was
- * still queued when it was cancelled. Cost: the mount path a volatile store and two plain-cost
- * reads, the unmount path a volatile store and a volatile load; interrupters (rare) take turns
- * on the CAS.
+ * mount of a cancelled fiber interrupts its carrier at once: {@code shutdownNow()} then reaches
+ * a fiber that was still queued when it was cancelled. The mount publishes {@code carrier} with
+ * a release store, not a volatile one, and then reads {@code cancelled}: a full fence there
+ * cost 3-6 ns a yield round trip (measured, see docs/internals.md), on top of the unmount's CAS.
+ * So a {@code cancel()} within nanoseconds of a mount can miss both ways (it reads a stale null,
+ * the mount reads a stale false), and then only the fiber's next Weft suspension point sees the
+ * cancel: a foreign blocking call in that one mount is not interrupted. Cost on the hot path:
+ * a CAS at unmount (one locked instruction on x86), a release store and two reads of fields
+ * the carrier has in cache.
  *
  * <p><b>Carrier identity.</b> Code here that runs on the fiber's own stack never keeps the
  * carrier thread across a suspension: {@link #carrier} is written by {@link #run()} on the
@@ -182,7 +184,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private static final VarHandle CANCELLED;
     private static final VarHandle WAITERS;
     private static final VarHandle ID;
-    private static final VarHandle CARRIER_INTERRUPTER;
+    private static final VarHandle CARRIER;
 
     static {
         try {
@@ -192,7 +194,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             CANCELLED = l.findVarHandle(FiberImpl.class, "cancelled", boolean.class);
             WAITERS = l.findVarHandle(FiberImpl.class, "waiters", Object.class);
             ID = l.findVarHandle(FiberImpl.class, "id", long.class);
-            CARRIER_INTERRUPTER = l.findVarHandle(FiberImpl.class, "carrierInterrupter", boolean.class);
+            CARRIER = l.findVarHandle(FiberImpl.class, "carrier", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -205,6 +207,12 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
      * requests are cut to it, so that {@code now + nanos} cannot overflow into the past.
      */
     private static final long MAX_WAIT_NANOS = Long.MAX_VALUE >>> 2;
+
+    /**
+     * Held in {@link #carrier} in place of the carrier thread while an interrupter interrupts
+     * that thread (see the class comment). Never started.
+     */
+    private static final Thread INTERRUPTING = Thread.ofPlatform().name("weft-interrupting").unstarted(() -> { });
 
     /** Marks {@link #waiters} once the fiber has terminated: no waiter may be added after it. */
     private static final Object NO_MORE_WAITERS = new Object();
@@ -232,18 +240,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private volatile boolean interrupted;
 
     /**
-     * The thread running this fiber while it is mounted, else null; written by {@link #run()} on
-     * the carrier's own stack. Volatile for the interrupt protocol (see the class comment): the
-     * store of null at unmount and {@link #interruptCarrier}'s load are the two halves of a
-     * Dekker handshake. (Unpark of a pinned fiber reads it after {@code state == PINNED}.)
+     * The thread running this fiber while it is mounted, else null; {@link #INTERRUPTING} while
+     * an interrupter interrupts that thread. Set by {@link #run()} on the carrier's own stack,
+     * cleared there by CAS; see the class comment. Read through {@link #mountedCarrier()}.
      */
     private volatile Thread carrier;
-
-    /**
-     * True while an interrupter is between its read of {@link #carrier} and the interrupt of the
-     * thread it read; taken by CAS, so interrupters of one fiber take turns. See the class comment.
-     */
-    private volatile boolean carrierInterrupter;
 
     /** Bumped by every timed park; a timer whose number no longer matches has nothing to wake. */
     private int timedParkSeq;
@@ -336,7 +337,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         if (self.isInterrupted()) {
             Thread.interrupted(); // a stray status (a plain task, user code) must not reach this fiber
         }
-        carrier = self; // volatile store, then the load of cancelled: Dekker with cancel()
+        CARRIER.setRelease(this, self); // release, not volatile: see the class comment on cancellation
         if (cancelled) {
             self.interrupt(); // a cancelled fiber's foreign blocking calls end too, in every mount
         }
@@ -357,17 +358,30 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
      * interrupt aimed at this fiber can reach {@code self}, and {@code self} is not interrupted.
      */
     private void unmountCarrier(Thread self) {
-        carrier = null; // volatile store, then the volatile load below: Dekker with interruptCarrier
-        for (int spins = 0; carrierInterrupter; spins++) {
-            if (spins < 100) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // the interrupter was descheduled between its read and its interrupt
-            }
+        for (int spins = 0; !CARRIER.compareAndSet(this, self, null); spins++) {
+            backOff(spins); // an interrupter holds it: its interrupt of self lands first
         }
         if (self.isInterrupted()) {
             Thread.interrupted(); // the carrier's own stack: the current thread is self
         }
+    }
+
+    /** A short wait for an interrupter, which holds {@link #carrier} for the length of one {@code Thread.interrupt()}. */
+    private static void backOff(int spins) {
+        if (spins < 100) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield(); // the interrupter was descheduled inside its window
+        }
+    }
+
+    /** The carrier this fiber is mounted on, or null; waits out an interrupter's window. */
+    private Thread mountedCarrier() {
+        Thread c;
+        for (int spins = 0; (c = carrier) == INTERRUPTING; spins++) {
+            backOff(spins);
+        }
+        return c;
     }
 
     /** Runs on carrier {@code self} after the continuation returned: the fiber yielded, parked or ended. */
@@ -592,7 +606,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
                     }
                 }
             } else if (s == PINNED) {
-                Thread c = carrier;
+                Thread c = mountedCarrier();
                 if (c != null) {
                     LockSupport.unpark(c);
                 }
@@ -628,20 +642,20 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
      * after the flag ({@code interrupted} or {@code cancelled}) is set.
      */
     private void interruptCarrier() {
-        for (int spins = 0; !CARRIER_INTERRUPTER.compareAndSet(this, false, true); spins++) {
-            if (spins < 100) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
+        for (int spins = 0; ; spins++) {
+            Thread c = carrier; // after the flag is set; null: not mounted (or a mount too recent to see, see the class comment)
+            if (c == null) {
+                return; // not mounted: the fiber sees the flag at its next Weft suspension point
             }
-        }
-        try {
-            Thread c = carrier; // volatile load after the CAS: Dekker with unmountCarrier
-            if (c != null) {
-                c.interrupt();
+            if (c != INTERRUPTING && CARRIER.compareAndSet(this, c, INTERRUPTING)) {
+                try {
+                    c.interrupt();
+                } finally {
+                    carrier = c; // releases the unmount that may be waiting for it
+                }
+                return;
             }
-        } finally {
-            carrierInterrupter = false;
+            backOff(spins); // another interrupter holds it
         }
     }
 
@@ -653,7 +667,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private void wakeForSignal() {
         unpark();
         if (state == PINNED) {
-            Thread c = carrier;
+            Thread c = mountedCarrier();
             if (c != null) {
                 LockSupport.unpark(c);
             }

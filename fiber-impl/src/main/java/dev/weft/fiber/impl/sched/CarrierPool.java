@@ -50,13 +50,17 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>its thread is {@code BLOCKED}, {@code WAITING} or {@code TIMED_WAITING} at
  *       {@link #STUCK_TICKS} consecutive looks (2-3 ms), or</li>
  *   <li>it has been in that one task for {@link #BUSY_BLOCKED_NANOS} (default 10 ms), whatever
- *       its thread state: a thread in a native read or write is {@code RUNNABLE}, and the watchdog
- *       cannot tell it from one that computes. (Go's sysmon hands a processor off after 20 us in a
- *       system call; Weft's watchdog ticks every millisecond, and a stand-in thread costs more
- *       than a Go hand-off, so the default is 10 ms, Go's own preemption slice.) So a fiber that
- *       computes for longer than that without reaching a Weft suspension point also gets a
- *       stand-in: its carrier keeps the fiber (there is no preemption), the other queued fibers
- *       go on running beside it.</li>
+ *       its thread state: a thread in a native read or write is {@code RUNNABLE} too. (Go's
+ *       sysmon hands a processor off after 20 us in a system call; Weft's watchdog ticks every
+ *       millisecond, and a stand-in thread costs more than a Go hand-off, so the default is
+ *       10 ms, Go's own preemption slice.) The watchdog then walks the carrier's stack once: a
+ *       native method on top (blocking I/O, a JNI call) counts as blocked like a wait; Java code
+ *       on top is a fiber computing without reaching a Weft suspension point, which gets a
+ *       stand-in only while fewer than {@link #maxBusyCompensated} carriers (default the
+ *       parallelism) are marked for that reason, so CPU-bound fibers use at most twice the
+ *       parallelism in threads; the stack of a carrier refused for that reason is looked at
+ *       again every {@code BUSY_BLOCKED_NANOS}. The busy carrier keeps its fiber (there is no
+ *       preemption); the queued fibers run beside it.</li>
  * </ul>
  * Whenever (at any tick) fewer than {@code parallelism} carriers are unblocked, compensating
  * carriers are started, at most {@link #maxCompensating} at a time (default
@@ -139,6 +143,14 @@ public abstract class CarrierPool implements FiberScheduler {
     private volatile int slotLimit;
     /** Whether the warning that compensation is at its bound was logged (once per pool). */
     private boolean boundReported;
+    /**
+     * Carriers marked blocked only for computing long in one task may number at most this many
+     * at a time ({@code weft.carrier.maxBusyCompensated}, default the parallelism): each gets a
+     * stand-in, so at most twice the parallelism threads compute at once. Watchdog only.
+     */
+    private final int maxBusyCompensated;
+    /** Watchdog only: carriers marked blocked for computing, counted at the start of each tick. */
+    private int busyMarked;
     private final LongAdder pinnedParks = new LongAdder();
 
     /**
@@ -178,6 +190,7 @@ public abstract class CarrierPool implements FiberScheduler {
         this.name = kind + "-" + POOL_IDS.incrementAndGet();
         this.parallelism = parallelism;
         this.maxCompensating = maxCompensating;
+        this.maxBusyCompensated = Integer.getInteger("weft.carrier.maxBusyCompensated", parallelism);
         this.closable = closable;
         this.carriers = new Carrier[parallelism + maxCompensating];
         this.liveFibers = closable ? new LiveFibers() : null;
@@ -658,6 +671,7 @@ public abstract class CarrierPool implements FiberScheduler {
         while (!stopping || alive.get() > 0) {
             joinExited();
             boolean anyActive = false;
+            busyMarked = countBusyMarked();
             for (int i = 0, n = slotLimit; i < n; i++) {
                 Carrier c = carriers[i];
                 if (c == null || c.gone) {
@@ -669,7 +683,7 @@ public abstract class CarrierPool implements FiberScheduler {
                 inspect(c);
             }
             compensate();
-            if (!anyActive && !stopping) {
+            if (!anyActive && !stopping && exited.isEmpty()) { // a dead carrier not yet replaced: keep ticking
                 watchdogParked = true;
                 if (idle.get() >= alive.get()) {
                     LockSupport.park(this);
@@ -725,14 +739,25 @@ public abstract class CarrierPool implements FiberScheduler {
         // other carrier may take while it runs) must not wait for it any longer.
         releaseKeptWork(c);
         Thread.State st = c.getState();
+        boolean busy = false;
         if (st != Thread.State.BLOCKED && st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) {
             c.stuckTicks = 0; // RUNNABLE: computing, or in a native call (blocking I/O)
-            if (System.nanoTime() - c.seenAt < BUSY_BLOCKED_NANOS) {
+            long now = System.nanoTime();
+            if (now - c.seenAt < BUSY_BLOCKED_NANOS || now - c.nativeCheckedAt < BUSY_BLOCKED_NANOS) {
                 return;
+            }
+            c.nativeCheckedAt = now;
+            if (!inNativeCode(c)) {
+                if (busyMarked >= maxBusyCompensated) {
+                    return; // enough stand-ins for computing fibers; look again in BUSY_BLOCKED_NANOS
+                }
+                busy = true;
+                busyMarked++;
             }
         } else if (++c.stuckTicks < STUCK_TICKS) {
             return; // blocked at consecutive looks only: a brief lock wait is not worth a thread
         }
+        c.markedBusy = busy;
         // Count first, then mark: the carrier's clear decrements only what was counted.
         blocked.incrementAndGet();
         c.blockedSeq = seq;
@@ -742,6 +767,29 @@ public abstract class CarrierPool implements FiberScheduler {
         if (c.gone) {
             unmarkBlocked(c);
         }
+    }
+
+    /**
+     * Whether {@code c}'s thread is in a native method (a read, a write, a JNI call): the one
+     * stack walk the watchdog makes, at most once per {@link #BUSY_BLOCKED_NANOS} per carrier
+     * that has been {@code RUNNABLE} in one task for that long (a handshake with the thread,
+     * some microseconds).
+     */
+    private static boolean inNativeCode(Carrier c) {
+        StackTraceElement[] stack = c.getStackTrace();
+        return stack.length > 0 && stack[0].isNativeMethod();
+    }
+
+    /** Watchdog only: carriers marked blocked for computing in one task (not in a native call), see {@link #maxBusyCompensated}. */
+    private int countBusyMarked() {
+        int n = 0;
+        for (int i = 0, limit = slotLimit; i < limit; i++) {
+            Carrier c = carriers[i];
+            if (c != null && c.markedBusy && c.blockedSeq != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Clears {@code c}'s blocked mark and uncounts it, if it is set and this call is the one that clears it. */
@@ -960,6 +1008,10 @@ public abstract class CarrierPool implements FiberScheduler {
         long seenSeq;
         /** When the watchdog first saw {@link #seenSeq}. */
         long seenAt;
+        /** When the watchdog last walked this carrier's stack to see whether it is in native code. */
+        long nativeCheckedAt;
+        /** Whether the watchdog's mark (if set) was for computing, not for waiting or a native call. */
+        boolean markedBusy;
         int stuckTicks;
 
         /** @param predecessor the dead carrier of this slot that this one replaces, or null */

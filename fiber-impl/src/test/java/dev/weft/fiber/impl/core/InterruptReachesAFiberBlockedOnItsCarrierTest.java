@@ -72,12 +72,13 @@ class InterruptReachesAFiberBlockedOnItsCarrierTest {
     void shutdownNowTerminatesASchedulerWhoseFibersWaitInCountDownLatchAwait() throws Exception {
         FiberScheduler s = Schedulers.workStealing(2);
         CountDownLatch never = new CountDownLatch(1);
-        int fibers = 20; // more than the carriers: some are queued, not yet mounted, when cancelled
+        int fibers = 20; // more than the carriers: the watchdog compensates until all of them wait
         CountDownLatch started = new CountDownLatch(fibers);
         List<Fiber<String>> all = new ArrayList<>();
         for (int i = 0; i < fibers; i++) {
             all.add(awaiting(s, never, started));
         }
+        started.await();
         s.shutdownNow();
         assertTrue(s.awaitTermination(Await.HANG), "shutdownNow did not terminate: " + s.stats());
         for (Fiber<String> f : all) {

@@ -62,11 +62,10 @@ class DeadCarrierIsReplacedTest {
             return !((QCarrier) c).own.isEmpty();
         }
 
-        /** Everything goes to carrier 0's own queue. */
+        /** Everything goes to carrier 0's own queue, and wakes carrier 0 (a wake of another would be lost). */
         @Override
         protected void dispatch(Runnable task, Carrier self, int kind) {
-            ((QCarrier) carriers[0]).own.offer(task);
-            signalWork();
+            resumeOn(task, 0, false);
         }
 
         @Override
