@@ -302,6 +302,13 @@ public abstract class CarrierPool implements FiberScheduler {
             target = carriers[Math.floorMod(fiber.hashCode(), parallelism)];
         }
         dispatchTo(fiber, target);
+        // A dead carrier keeps its slot until its replacement, which takes over its inbox, is in:
+        // read the slot again after the offer (a full fence), so that it is the replacement, if
+        // it has parked meanwhile without seeing the offer, that is woken.
+        Carrier now = carriers[target.index];
+        if (now != null) {
+            target = now;
+        }
         if (target.parkState == Carrier.PARKED && target.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
             idle.decrementAndGet();
             LockSupport.unpark(target);
