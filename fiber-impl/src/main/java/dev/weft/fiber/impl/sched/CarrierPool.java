@@ -57,8 +57,9 @@ import java.util.concurrent.locks.LockSupport;
  *       native method on top (blocking I/O, a JNI call) counts as blocked like a wait; Java code
  *       on top is a fiber computing without reaching a Weft suspension point, which gets a
  *       stand-in only while fewer than {@link #maxBusyCompensated} carriers (default the
- *       parallelism) are marked for that reason, so CPU-bound fibers use at most twice the
- *       parallelism in threads; the stack of a carrier refused for that reason is looked at
+ *       parallelism) are marked for that reason, so CPU-bound fibers use about twice the
+ *       parallelism in threads (stand-ins of marks already cleared linger until they retire);
+ *       the stack of a carrier refused for that reason is looked at
  *       again every {@code BUSY_BLOCKED_NANOS}. The busy carrier keeps its fiber (there is no
  *       preemption); the queued fibers run beside it.</li>
  * </ul>
@@ -146,7 +147,7 @@ public abstract class CarrierPool implements FiberScheduler {
     /**
      * Carriers marked blocked only for computing long in one task may number at most this many
      * at a time ({@code weft.carrier.maxBusyCompensated}, default the parallelism): each gets a
-     * stand-in, so at most twice the parallelism threads compute at once. Watchdog only.
+     * stand-in. Watchdog only.
      */
     private final int maxBusyCompensated;
     /** Watchdog only: carriers marked blocked for computing, counted at the start of each tick. */
