@@ -76,9 +76,13 @@ import java.util.concurrent.locks.LockSupport;
  *   c.interrupt()
  *   carrier = c   (volatile store)
  * </pre>
- * The interrupter interrupts {@code c} only while {@code carrier} holds
- * {@link #INTERRUPTING} in place of {@code c}, and the unmount completes only with a CAS from
- * {@code c} itself: so every interrupt aimed at a mount lands before that mount ends, and the
+ * The two CASes act on one variable, so they are totally ordered (no Dekker pair of two
+ * variables is needed): either the unmount's CAS comes first, and the interrupter's CAS fails
+ * and its next read sees null, or the interrupter's comes first, and the unmount's CAS fails
+ * until the interrupter has stored {@code c} back, after its interrupt. So the interrupter
+ * interrupts {@code c} only while {@code carrier} holds {@link #INTERRUPTING} in place of
+ * {@code c}, and the unmount completes only with a CAS from {@code c} itself: every interrupt
+ * aimed at a mount lands before that mount ends, and the
  * unmounting carrier, which then clears its status, hands no interrupt on. An interrupter that
  * reads the carrier after the CAS to null sees null (or a later mount of this fiber, which is
  * the right target). A mount also clears any interrupt status it finds on its carrier (left
