@@ -3,6 +3,7 @@ package dev.weft.fiber.impl;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.core.FiberImpl;
+import dev.weft.fiber.impl.sched.CarrierPool;
 import dev.weft.fiber.impl.sched.FifoScheduler;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
 import dev.weft.fiber.spi.FiberProvider;
@@ -35,7 +36,8 @@ public final class WeftFiberProvider implements FiberProvider {
     /** The default scheduler, created on first use. */
     private static final class DefaultScheduler {
         static final FiberScheduler INSTANCE =
-                new WorkStealingScheduler(Runtime.getRuntime().availableProcessors(), 256, false);
+                new WorkStealingScheduler(Runtime.getRuntime().availableProcessors(),
+                        CarrierPool.DEFAULT_MAX_COMPENSATING, false);
     }
 
     @Override

@@ -15,15 +15,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * are failure detectors, not timing assertions: a correct implementation meets them by orders
  * of magnitude.
  */
-final class Await {
+public final class Await {
     /** How long any single wait may take before the test calls it a hang. */
-    static final Duration HANG = Duration.ofSeconds(30);
+    public static final Duration HANG = Duration.ofSeconds(30);
 
     private Await() {
     }
 
     /** Polls {@code condition} until it holds, failing with {@code what} after {@link #HANG}. */
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + HANG.toNanos();
         int spins = 0;
         while (!condition.getAsBoolean()) {
@@ -39,13 +39,13 @@ final class Await {
     }
 
     /** Waits until {@code fiber} is in {@code state}. */
-    static void state(Fiber<?> fiber, Fiber.State state) {
+    public static void state(Fiber<?> fiber, Fiber.State state) {
         until(fiber.name() + " in state " + state + " (last seen " + fiber.state() + ")",
                 () -> fiber.state() == state);
     }
 
     /** Joins {@code fiber}, failing if it does not terminate within {@link #HANG}. */
-    static void joined(Fiber<?> fiber) {
+    public static void joined(Fiber<?> fiber) {
         try {
             if (!fiber.join(HANG)) {
                 fail(fiber.name() + " did not terminate within " + HANG + ", state " + fiber.state());
@@ -57,14 +57,14 @@ final class Await {
     }
 
     /** Joins every fiber of {@code fibers}. */
-    static void joinedAll(List<? extends Fiber<?>> fibers) {
+    public static void joinedAll(List<? extends Fiber<?>> fibers) {
         for (Fiber<?> f : fibers) {
             joined(f);
         }
     }
 
     /** Joins a plain thread, failing if it does not end within {@link #HANG}. */
-    static void joined(Thread thread) {
+    public static void joined(Thread thread) {
         try {
             thread.join(HANG.toMillis());
         } catch (InterruptedException e) {
@@ -77,14 +77,14 @@ final class Await {
     }
 
     /** The live threads whose names start with {@code prefix}. */
-    static List<Thread> liveThreadsNamed(String prefix) {
+    public static List<Thread> liveThreadsNamed(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
                 .toList();
     }
 
     /** A readable list of live threads whose names start with {@code prefix}, with their stacks. */
-    static String describeThreads(String prefix) {
+    public static String describeThreads(String prefix) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
             if (e.getKey().getName().startsWith(prefix)) {
@@ -97,7 +97,7 @@ final class Await {
         return sb.toString();
     }
 
-    static void sleepQuietly(long millis) {
+    public static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

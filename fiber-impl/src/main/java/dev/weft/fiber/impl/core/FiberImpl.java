@@ -60,6 +60,47 @@ import java.util.concurrent.locks.LockSupport;
  * woken fiber sees the flag when {@code park0} returns. Every suspension point checks the
  * cancel flag, so a cancelled fiber unwinds with {@link FiberCancelledException}.
  *
+ * <p><b>Interrupting the carrier of a mounted fiber.</b> A fiber blocked in a call Weft does not
+ * own ({@code CountDownLatch.await()}, {@code Thread.sleep}) blocks its carrier thread and only
+ * an interrupt of that thread ends the call; so {@link #interrupt()} and {@link #cancel()} also
+ * interrupt the carrier while the fiber is mounted ({@link #interruptCarrier}). The race to
+ * avoid: the interrupter reads the carrier, the fiber unmounts, another fiber mounts there, and
+ * the interrupt lands on that other fiber. As with {@code VirtualThread}'s {@code interruptLock},
+ * an interrupter holds off the unmount while it interrupts; here the lock is the volatile
+ * {@link #carrier} field itself, so that it costs no field and no lock on the mount path:
+ * <pre>
+ *   interrupter                               unmounting carrier (run())
+ *   interrupted = true (or cancelled)         until CAS carrier self -> null: spin
+ *   c = carrier; null: done                   Thread.interrupted()  (clear own status)
+ *   CAS carrier c -> INTERRUPTING
+ *   c.interrupt()
+ *   carrier = c   (volatile store)
+ * </pre>
+ * The two CASes act on one variable, so they are totally ordered (no Dekker pair of two
+ * variables is needed): either the unmount's CAS comes first, and the interrupter's CAS fails
+ * and its next read sees null, or the interrupter's comes first, and the unmount's CAS fails
+ * until the interrupter has stored {@code c} back, after its interrupt. So the interrupter
+ * interrupts {@code c} only while {@code carrier} holds {@link #INTERRUPTING} in place of
+ * {@code c}, and the unmount completes only with a CAS from {@code c} itself: every interrupt
+ * aimed at a mount lands before that mount ends, and the
+ * unmounting carrier, which then clears its status, hands no interrupt on. An interrupter that
+ * reads the carrier after the CAS to null sees null (or a later mount of this fiber, which is
+ * the right target). A mount also clears any interrupt status it finds on its carrier (left
+ * there by a plain task or by user code calling {@code Thread.currentThread().interrupt()}), so
+ * none leaks into the next fiber. An interrupt that arrives while the fiber is not mounted is
+ * only the fiber's flag: a Weft suspension point sees it, a foreign blocking call made in a later
+ * mount does not (re-raising it at every mount would interrupt again and again a fiber that
+ * caught the first {@code InterruptedException} and carried on). Cancellation is final, so a
+ * mount of a cancelled fiber interrupts its carrier at once: {@code shutdownNow()} then reaches
+ * a fiber that was still queued when it was cancelled. The mount publishes {@code carrier} with
+ * a release store, not a volatile one, and then reads {@code cancelled}: a full fence there
+ * cost 3-6 ns a yield round trip (measured, see docs/internals.md), on top of the unmount's CAS.
+ * So a {@code cancel()} within nanoseconds of a mount can miss both ways (it reads a stale null,
+ * the mount reads a stale false), and then only the fiber's next Weft suspension point sees the
+ * cancel: a foreign blocking call in that one mount is not interrupted. Cost on the hot path:
+ * a CAS at unmount (one locked instruction on x86), a release store and two reads of fields
+ * the carrier has in cache.
+ *
  * <p><b>Carrier identity.</b> Code here that runs on the fiber's own stack never keeps the
  * carrier thread across a suspension: {@link #carrier} is written by {@link #run()} on the
  * carrier's own stack, and the fiber finds itself with {@link #current()}, which survives
@@ -147,6 +188,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private static final VarHandle CANCELLED;
     private static final VarHandle WAITERS;
     private static final VarHandle ID;
+    private static final VarHandle CARRIER;
 
     static {
         try {
@@ -156,6 +198,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             CANCELLED = l.findVarHandle(FiberImpl.class, "cancelled", boolean.class);
             WAITERS = l.findVarHandle(FiberImpl.class, "waiters", Object.class);
             ID = l.findVarHandle(FiberImpl.class, "id", long.class);
+            CARRIER = l.findVarHandle(FiberImpl.class, "carrier", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -168,6 +211,12 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
      * requests are cut to it, so that {@code now + nanos} cannot overflow into the past.
      */
     private static final long MAX_WAIT_NANOS = Long.MAX_VALUE >>> 2;
+
+    /**
+     * Held in {@link #carrier} in place of the carrier thread while an interrupter interrupts
+     * that thread (see the class comment). Never started.
+     */
+    private static final Thread INTERRUPTING = Thread.ofPlatform().name("weft-interrupting").unstarted(() -> { });
 
     /** Marks {@link #waiters} once the fiber has terminated: no waiter may be added after it. */
     private static final Object NO_MORE_WAITERS = new Object();
@@ -195,11 +244,11 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private volatile boolean interrupted;
 
     /**
-     * The thread running this fiber, set by {@link #run()} on the carrier's own stack. Read by
-     * unpark of a pinned fiber only after it read {@code state == PINNED}, whose volatile write
-     * follows this plain write: so a plain field suffices.
+     * The thread running this fiber while it is mounted, else null; {@link #INTERRUPTING} while
+     * an interrupter interrupts that thread. Set by {@link #run()} on the carrier's own stack,
+     * cleared there by CAS; see the class comment. Read through {@link #mountedCarrier()}.
      */
-    private Thread carrier;
+    private volatile Thread carrier;
 
     /** Bumped by every timed park; a timer whose number no longer matches has nothing to wake. */
     private int timedParkSeq;
@@ -289,7 +338,13 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
                 extras.homeCarrier = scheduler.currentCarrier();
             }
         }
-        carrier = self;
+        if (self.isInterrupted()) {
+            Thread.interrupted(); // a stray status (a plain task, user code) must not reach this fiber
+        }
+        CARRIER.setRelease(this, self); // release, not volatile: see the class comment on cancellation
+        if (cancelled) {
+            self.interrupt(); // a cancelled fiber's foreign blocking calls end too, in every mount
+        }
         // Release, not volatile: no other thread acts on RUNNING (unpark acts on PARKED and
         // PINNED only, which are written with volatile stores).
         STATE.setRelease(this, RUNNING);
@@ -298,8 +353,39 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         } catch (Throwable e) {
             slot = new Failure(e); // only a Runnable body run as the first frame throws out of the continuation
         }
-        carrier = null;
+        unmountCarrier(self);
         afterRun(self);
+    }
+
+    /**
+     * The carrier's half of the interrupt protocol (see the class comment): after this, no
+     * interrupt aimed at this fiber can reach {@code self}, and {@code self} is not interrupted.
+     */
+    private void unmountCarrier(Thread self) {
+        for (int spins = 0; !CARRIER.compareAndSet(this, self, null); spins++) {
+            backOff(spins); // an interrupter holds it: its interrupt of self lands first
+        }
+        if (self.isInterrupted()) {
+            Thread.interrupted(); // the carrier's own stack: the current thread is self
+        }
+    }
+
+    /** A short wait for an interrupter, which holds {@link #carrier} for the length of one {@code Thread.interrupt()}. */
+    private static void backOff(int spins) {
+        if (spins < 100) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield(); // the interrupter was descheduled inside its window
+        }
+    }
+
+    /** The carrier this fiber is mounted on, or null; waits out an interrupter's window. */
+    private Thread mountedCarrier() {
+        Thread c;
+        for (int spins = 0; (c = carrier) == INTERRUPTING; spins++) {
+            backOff(spins);
+        }
+        return c;
     }
 
     /** Runs on carrier {@code self} after the continuation returned: the fiber yielded, parked or ended. */
@@ -330,7 +416,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private void terminate(Object result, boolean accepted) {
         slot = result;
         if (result instanceof Failure f && !(cancelled || f.error instanceof FiberCancelledException)) {
-            reportUncaught(f.error);
+            reportUncaught(f.error); // throws nothing: whatever the handler does, the fiber terminates
         }
         state = TERMINATED;
         Object w = WAITERS.getAndSet(this, NO_MORE_WAITERS);
@@ -354,7 +440,17 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         try {
             extras.handler.uncaughtException(this, error);
         } catch (Throwable handlerFailure) {
-            error.addSuppressed(handlerFailure);
+            // Failure isolation at the boundary: the handler is user code, and the outcome stays
+            // the task's. Its failure is kept as a suppressed exception of the task's, except when
+            // it is that very exception (a handler that rethrows: addSuppressed(self) throws) or
+            // when even that fails (no memory for the list).
+            if (handlerFailure != error) {
+                try {
+                    error.addSuppressed(handlerFailure);
+                } catch (Throwable ignored) {
+                    // nothing left to report it with
+                }
+            }
         }
     }
 
@@ -546,7 +642,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
                     }
                 }
             } else if (s == PINNED) {
-                Thread c = carrier;
+                Thread c = mountedCarrier();
                 if (c != null) {
                     LockSupport.unpark(c);
                 }
@@ -559,6 +655,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         if (state == TERMINATED || !CANCELLED.compareAndSet(this, false, true)) {
             return false;
         }
+        interruptCarrier();
         wakeForSignal();
         return true;
     }
@@ -571,7 +668,31 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     @Override
     public void interrupt() {
         interrupted = true;
+        interruptCarrier();
         wakeForSignal();
+    }
+
+    /**
+     * The interrupter's half of the protocol in the class comment: interrupts the carrier thread
+     * this fiber is mounted on, if any, so that a foreign blocking call it is in ends. Called
+     * after the flag ({@code interrupted} or {@code cancelled}) is set.
+     */
+    private void interruptCarrier() {
+        for (int spins = 0; ; spins++) {
+            Thread c = carrier; // after the flag is set; null: not mounted (or a mount too recent to see, see the class comment)
+            if (c == null) {
+                return; // not mounted: the fiber sees the flag at its next Weft suspension point
+            }
+            if (c != INTERRUPTING && CARRIER.compareAndSet(this, c, INTERRUPTING)) {
+                try {
+                    c.interrupt();
+                } finally {
+                    carrier = c; // releases the unmount that may be waiting for it
+                }
+                return;
+            }
+            backOff(spins); // another interrupter holds it
+        }
     }
 
     /**
@@ -582,7 +703,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     private void wakeForSignal() {
         unpark();
         if (state == PINNED) {
-            Thread c = carrier;
+            Thread c = mountedCarrier();
             if (c != null) {
                 LockSupport.unpark(c);
             }
@@ -644,9 +765,21 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             throw c;
         }
         if (o instanceof Failure f) {
-            throw new ExecutionException(f.error);
+            throw new ExecutionException(describe(f.error), f.error);
         }
         return (V) o;
+    }
+
+    /**
+     * The message {@code new ExecutionException(error)} would have ({@code error.toString()}),
+     * or a fixed one if that throws: get() reports the task's exception, whatever it is.
+     */
+    private static String describe(Throwable error) {
+        try {
+            return error.toString();
+        } catch (Throwable toStringFailure) {
+            return error.getClass().getName() + " (its toString() threw " + toStringFailure.getClass().getName() + ")";
+        }
     }
 
     /**

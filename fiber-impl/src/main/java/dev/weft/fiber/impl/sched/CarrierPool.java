@@ -45,18 +45,49 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Blocked carriers and compensation.</b> A carrier can block outside Weft: in
  * {@code Thread.sleep}, a {@code java.util.concurrent} lock, blocking I/O, a monitor held by a
  * suspended fiber, or a pinned park. Like Go's sysmon, a watchdog thread looks at every carrier
- * each {@link #WATCH_INTERVAL_NANOS}; a carrier that is still in the same task and whose thread
- * is {@code BLOCKED}, {@code WAITING} or {@code TIMED_WAITING} at {@link #STUCK_TICKS}
- * consecutive looks is marked blocked, and whenever (at any tick) fewer than {@code parallelism}
- * carriers are unblocked, compensating carriers are started (at most {@link #maxCompensating}).
+ * each {@link #WATCH_INTERVAL_NANOS}. A carrier still in the same task is marked blocked when
+ * <ul>
+ *   <li>its thread is {@code BLOCKED}, {@code WAITING} or {@code TIMED_WAITING} at
+ *       {@link #STUCK_TICKS} consecutive looks (2-3 ms), or</li>
+ *   <li>it has been in that one task for {@link #BUSY_BLOCKED_NANOS} (default 10 ms), whatever
+ *       its thread state: a thread in a native read or write is {@code RUNNABLE} too. (Go's
+ *       sysmon hands a processor off after 20 us in a system call; Weft's watchdog ticks every
+ *       millisecond, and a stand-in thread costs more than a Go hand-off, so the default is
+ *       10 ms, Go's own preemption slice.) The watchdog then walks the carrier's stack once: a
+ *       native method on top (blocking I/O, a JNI call) counts as blocked like a wait; Java code
+ *       on top is a fiber computing without reaching a Weft suspension point, which gets a
+ *       stand-in only while fewer than {@link #maxBusyCompensated} carriers (default the
+ *       parallelism) are marked for that reason, so CPU-bound fibers use about twice the
+ *       parallelism in threads (stand-ins of marks already cleared linger until they retire);
+ *       the stack of a carrier refused for that reason is looked at
+ *       again every {@code BUSY_BLOCKED_NANOS}. The busy carrier keeps its fiber (there is no
+ *       preemption); the queued fibers run beside it.</li>
+ * </ul>
+ * Whenever (at any tick) fewer than {@code parallelism} carriers are unblocked, compensating
+ * carriers are started, at most {@link #maxCompensating} at a time (default
+ * {@link #DEFAULT_MAX_COMPENSATING}, 10,000, Go's default limit on threads). At that bound (or
+ * when the JVM cannot start another thread) the pool goes on with the carriers it has, starts
+ * more as soon as some retire, and logs one warning ({@code System.Logger}
+ * {@code dev.weft.fiber.scheduler}): work queued behind that many blocked carriers then waits
+ * until one of them comes back, and deadlocks if all of them wait for it.
  * A carrier clears its own mark when its task returns; a mark set just as the task returned is
  * cleared by the watchdog at its next look (the mark records the task it was set in). A
  * compensating carrier retires when, on going idle, the unblocked carriers number more than
  * {@code parallelism}, or when that becomes true while it is parked (it looks every
  * {@link #KEEP_ALIVE_NANOS}); a stand-in for a carrier that is still blocked stays, parked,
- * rather than retire and be started again. A CPU-bound fiber that never suspends is not
- * compensated (there is no preemption). The watchdog parks while every carrier is parked, so an idle scheduler burns no CPU; the waker of
- * a carrier unparks it.
+ * rather than retire and be started again. The watchdog parks while every carrier is parked, so
+ * an idle scheduler burns no CPU; the waker of a carrier unparks it. Scans over the carriers
+ * (stealing, waking, the watchdog's look) stop at {@link #slotLimit}, the highest slot used so
+ * far, not at the end of the array.
+ *
+ * <p><b>Failure isolation.</b> A carrier survives anything its task throws: {@link #runTask}
+ * catches it and hands it to the carrier thread's uncaught-exception handler, and whatever that
+ * handler throws in turn is dropped (the report was attempted once; a failing report must not
+ * cost the pool a thread). Should a carrier thread still die (an error in the pool's own code,
+ * an {@code OutOfMemoryError} at a bad moment), it leaves its slot in {@link #carriers}, so its
+ * queues stay visible to thieves and submitters, and the watchdog joins it and starts a
+ * replacement in the same slot that takes over its queues ({@link #newCarrier}'s
+ * {@code predecessor}): nothing queued on it is lost, and the pool keeps its parallelism.
  *
  * <p><b>Shutdown.</b> {@link #live} counts accepted work: plain tasks until they return, fibers
  * until {@link #fiberTerminated}. After {@code shutdown()}, {@code execute} rejects, {@code resume}
@@ -71,6 +102,18 @@ public abstract class CarrierPool implements FiberScheduler {
     static final long WATCH_INTERVAL_NANOS = 1_000_000L;
     /** Consecutive looks that find a carrier blocked in the same task before it counts as blocked (2-3 ms). */
     static final int STUCK_TICKS = 2;
+    /**
+     * How long a carrier may stay in one task, whatever its thread state, before it counts as
+     * blocked: {@code weft.carrier.busyBlockedMillis}, default 10 ms (see the class comment).
+     */
+    static final long BUSY_BLOCKED_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("weft.carrier.busyBlockedMillis", 10L));
+    /**
+     * Compensating carriers a scheduler may run at a time unless told otherwise:
+     * {@code weft.carrier.maxCompensating}, default 10,000 (Go's default thread limit). Large on
+     * purpose: the bound is there to stop a runaway, and every blocked carrier below it is one
+     * that cannot deadlock the pool. A parked stand-in costs a thread's stack memory, no CPU.
+     */
+    public static final int DEFAULT_MAX_COMPENSATING = Integer.getInteger("weft.carrier.maxCompensating", 10_000);
     /** How long an idle compensating carrier waits for work before it retires. */
     static final long KEEP_ALIVE_NANOS = 1_000_000_000L;
 
@@ -94,6 +137,21 @@ public abstract class CarrierPool implements FiberScheduler {
     private final AtomicInteger compensating = new AtomicInteger();
     private final AtomicInteger blocked = new AtomicInteger();
     private final AtomicLong compensationsTotal = new AtomicLong();
+    /**
+     * One more than the highest slot of {@link #carriers} ever used; only grows. Scans stop here.
+     * Written (volatile) after the slot it covers.
+     */
+    private volatile int slotLimit;
+    /** Whether the warning that compensation is at its bound was logged (once per pool). */
+    private boolean boundReported;
+    /**
+     * Carriers marked blocked only for computing long in one task may number at most this many
+     * at a time ({@code weft.carrier.maxBusyCompensated}, default the parallelism): each gets a
+     * stand-in. Watchdog only.
+     */
+    private final int maxBusyCompensated;
+    /** Watchdog only: carriers marked blocked for computing, counted at the start of each tick. */
+    private int busyMarked;
     private final LongAdder pinnedParks = new LongAdder();
 
     /**
@@ -133,6 +191,7 @@ public abstract class CarrierPool implements FiberScheduler {
         this.name = kind + "-" + POOL_IDS.incrementAndGet();
         this.parallelism = parallelism;
         this.maxCompensating = maxCompensating;
+        this.maxBusyCompensated = Integer.getInteger("weft.carrier.maxBusyCompensated", parallelism);
         this.closable = closable;
         this.carriers = new Carrier[parallelism + maxCompensating];
         this.liveFibers = closable ? new LiveFibers() : null;
@@ -142,13 +201,18 @@ public abstract class CarrierPool implements FiberScheduler {
     /** Starts the core carriers and the watchdog; called once by the subclass constructor, last. */
     protected final void start() {
         for (int i = 0; i < parallelism; i++) {
-            startCarrier(i, false);
+            startCarrier(i, false, null);
         }
         watchdog.start();
     }
 
-    /** Creates the carrier for slot {@code index} (not started). */
-    protected abstract Carrier newCarrier(int index, boolean compensating);
+    /**
+     * Creates the carrier for slot {@code index} (not started). {@code predecessor} is the dead
+     * carrier it replaces, whose queues it takes over, or null. The watchdog has joined the
+     * predecessor's thread, and starts the new one: both orderings carry the predecessor's
+     * owner-only writes to the new owner.
+     */
+    protected abstract Carrier newCarrier(int index, boolean compensating, Carrier predecessor);
 
     /** The next task for carrier {@code c}, or null. Called only by {@code c}. */
     protected abstract Runnable findWork(Carrier c);
@@ -239,6 +303,13 @@ public abstract class CarrierPool implements FiberScheduler {
             target = carriers[Math.floorMod(fiber.hashCode(), parallelism)];
         }
         dispatchTo(fiber, target);
+        // A dead carrier keeps its slot until its replacement, which takes over its inbox, is in:
+        // read the slot again after the offer (a full fence), so that it is the replacement, if
+        // it has parked meanwhile without seeing the offer, that is woken.
+        Carrier now = carriers[target.index];
+        if (now != null) {
+            target = now;
+        }
         if (target.parkState == Carrier.PARKED && target.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
             idle.decrementAndGet();
             LockSupport.unpark(target);
@@ -328,10 +399,11 @@ public abstract class CarrierPool implements FiberScheduler {
 
     private void wakeOne() {
         Carrier[] cs = carriers;
+        int n = slotLimit;
         // ThreadLocalRandom may read a stale carrier's seed inside a migrated fiber; any start will do
-        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(cs.length);
-        for (int i = 0; i < cs.length; i++) {
-            Carrier c = cs[(start + i) % cs.length];
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Carrier c = cs[(start + i) % n];
             if (c != null && c.parkState == Carrier.PARKED && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
                 idle.decrementAndGet();
                 LockSupport.unpark(c);
@@ -349,6 +421,7 @@ public abstract class CarrierPool implements FiberScheduler {
     final Runnable awaitWork(Carrier c) {
         while (true) {
             spinning.incrementAndGet();
+            c.counted = Carrier.SPINNING;
             Runnable t = null;
             long spinUntil = System.nanoTime() + SPIN_NANOS;
             int pauses = 1;
@@ -364,6 +437,7 @@ public abstract class CarrierPool implements FiberScheduler {
                 }
                 pauses = Math.min(pauses << 1, 64);
             } while (System.nanoTime() - spinUntil < 0);
+            c.counted = Carrier.NOT_COUNTED;
             if (spinning.decrementAndGet() == 0 && t != null) {
                 signalWork(); // we were the last spinner: there may be more work than we took
             }
@@ -420,6 +494,11 @@ public abstract class CarrierPool implements FiberScheduler {
         }
     }
 
+    /** One more than the highest slot of {@link #carriers} in use so far: where scans stop. */
+    final int slotLimit() {
+        return slotLimit;
+    }
+
     private int unblockedCarriers() {
         return alive.get() - blocked.get();
     }
@@ -427,49 +506,102 @@ public abstract class CarrierPool implements FiberScheduler {
     // ----------------------------------------------------------------------------------------
     // Carrier life cycle
 
-    private boolean startCarrier(int index, boolean compensatingCarrier) {
-        Carrier c = newCarrier(index, compensatingCarrier);
+    /**
+     * Creates and starts the carrier of slot {@code index}: at creation, and then by the watchdog
+     * only. Throws what {@code Thread.start} throws (no memory for another thread), with the
+     * slot and the counts left as they were.
+     */
+    private void startCarrier(int index, boolean compensatingCarrier, Carrier predecessor) {
+        Carrier c = newCarrier(index, compensatingCarrier, predecessor);
+        Carrier previous = carriers[index];
         carriers[index] = c;
+        if (index >= slotLimit) {
+            slotLimit = index + 1; // after the slot: a scan that reads the limit sees the carrier
+        }
         alive.incrementAndGet();
         if (compensatingCarrier) {
             compensating.incrementAndGet();
             compensationsTotal.incrementAndGet();
         }
-        c.start();
-        return true;
+        try {
+            c.start();
+        } catch (Throwable e) {
+            carriers[index] = previous;
+            alive.decrementAndGet();
+            if (compensatingCarrier) {
+                compensating.decrementAndGet();
+                compensationsTotal.decrementAndGet();
+            }
+            throw e;
+        }
     }
 
-    /** Called by carrier {@code c} as it runs each task. */
+    /**
+     * Called by carrier {@code c} as it runs each task. The boundary between the pool and user
+     * code: nothing the task or the uncaught-exception handler throws gets past it.
+     */
     final void runTask(Carrier c, Runnable task) {
         c.beginTask();
         try {
             task.run();
         } catch (Throwable e) {
-            Thread.UncaughtExceptionHandler h = c.getUncaughtExceptionHandler();
-            h.uncaughtException(c, e);
+            reportTaskFailure(c, e);
         } finally {
             c.endTask();
             unmarkBlocked(c);
             if (!(task instanceof FiberImpl<?>)) {
+                if (c.isInterrupted()) {
+                    Thread.interrupted(); // a plain task's interrupt status must not reach the next task
+                }
                 taskEnded();
             }
         }
     }
 
     /**
-     * Called by carrier {@code c} as it exits. The watchdog joins exited carriers, so that once
-     * the pool reports itself terminated none of its threads is still alive.
+     * Hands what a task threw to the carrier's uncaught-exception handler (by default the JVM's:
+     * it prints the stack trace), once. A handler that throws in turn (a throwing default
+     * handler, an exception whose {@code toString()} throws, no memory to print) has had its
+     * chance: what it threw is dropped, and the carrier carries on.
      */
-    final void carrierExited(Carrier c) {
-        carriers[c.index] = null;
+    private static void reportTaskFailure(Carrier c, Throwable e) {
+        try {
+            c.getUncaughtExceptionHandler().uncaughtException(c, e);
+        } catch (Throwable handlerFailure) {
+            // dropped on purpose, see above
+        }
+    }
+
+    /**
+     * Called by carrier {@code c} as it exits: retiring or stopping ({@code died} false), or
+     * killed by something its loop did not catch ({@code died} true). The watchdog joins exited
+     * carriers, so that once the pool reports itself terminated none of its threads is still
+     * alive, and replaces a carrier that died (see the class comment); until then the dead
+     * carrier keeps its slot, so its queues stay where thieves, submitters and affinity look.
+     */
+    final void carrierExited(Carrier c, boolean died) {
+        c.died = died;
+        if (!died) {
+            carriers[c.index] = null;
+        }
         if (c.compensating) {
             compensating.decrementAndGet();
+        }
+        // Counts a death could leave behind: a carrier that was spinning or parked when its loop threw.
+        if (c.counted == Carrier.SPINNING) {
+            spinning.decrementAndGet();
+        }
+        if (c.parkState == Carrier.PARKED && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
+            idle.decrementAndGet();
         }
         c.gone = true; // before the clear: see inspect(), which marks and then reads this
         unmarkBlocked(c);
         exited.offer(c);
-        if (alive.decrementAndGet() == 0 && stopping) {
+        if ((alive.decrementAndGet() == 0 && stopping) || died) {
             LockSupport.unpark(watchdog);
+        }
+        if (died) {
+            signalWork(); // its queues may hold work: let an idle carrier steal it
         }
     }
 
@@ -479,7 +611,7 @@ public abstract class CarrierPool implements FiberScheduler {
     /** Watchdog only: waits for exited carrier threads to end (they are past their last action). */
     private void joinExited() {
         Carrier c;
-        while ((c = exited.poll()) != null) {
+        for (int n = exited.size(); n > 0 && (c = exited.poll()) != null; n--) {
             boolean interrupted = false;
             while (c.isAlive()) {
                 try {
@@ -491,6 +623,26 @@ public abstract class CarrierPool implements FiberScheduler {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+            if (c.died) {
+                replaceDead(c);
+            }
+        }
+    }
+
+    /** Watchdog only: starts a carrier in a dead carrier's slot, taking over its queues. */
+    private void replaceDead(Carrier dead) {
+        if (!stopping) {
+            try {
+                startCarrier(dead.index, dead.compensating, dead);
+                return;
+            } catch (Throwable e) {
+                reportAtBound("could not start a carrier to replace " + dead.getName() + " (" + e + ")");
+                exited.offer(dead); // try again at the next tick; the slot still shows its queues
+                return;
+            }
+        }
+        if (carriers[dead.index] == dead) {
+            carriers[dead.index] = null;
         }
     }
 
@@ -527,10 +679,11 @@ public abstract class CarrierPool implements FiberScheduler {
         while (!stopping || alive.get() > 0) {
             joinExited();
             boolean anyActive = false;
-            for (int i = 0; i < carriers.length; i++) {
+            busyMarked = countBusyMarked();
+            for (int i = 0, n = slotLimit; i < n; i++) {
                 Carrier c = carriers[i];
-                if (c == null) {
-                    continue;
+                if (c == null || c.gone) {
+                    continue; // a dead carrier waiting for its replacement is not inspected
                 }
                 if (c.parkState != Carrier.PARKED) {
                     anyActive = true;
@@ -538,7 +691,7 @@ public abstract class CarrierPool implements FiberScheduler {
                 inspect(c);
             }
             compensate();
-            if (!anyActive && !stopping) {
+            if (!anyActive && !stopping && exited.isEmpty()) { // a dead carrier not yet replaced: keep ticking
                 watchdogParked = true;
                 if (idle.get() >= alive.get()) {
                     LockSupport.park(this);
@@ -547,6 +700,23 @@ public abstract class CarrierPool implements FiberScheduler {
             } else {
                 LockSupport.parkNanos(this, WATCH_INTERVAL_NANOS);
             }
+        }
+    }
+
+    /** Watchdog only: logs, once per pool, that compensation has reached its bound. */
+    private void reportAtBound(String what) {
+        if (boundReported) {
+            return;
+        }
+        boundReported = true;
+        try {
+            System.getLogger("dev.weft.fiber.scheduler").log(System.Logger.Level.WARNING,
+                    this + ": " + what + "; " + blocked.get() + " carriers are blocked outside Weft"
+                    + " and queued fibers wait until one returns (a deadlock if all of them wait for those fibers)."
+                    + " Raise -Dweft.carrier.maxCompensating, or block in Weft's primitives instead."
+                    + " This warning is logged once.");
+        } catch (Throwable logFailure) {
+            // a failing log handler must not stop the watchdog
         }
     }
 
@@ -569,6 +739,7 @@ public abstract class CarrierPool implements FiberScheduler {
         }
         if (seq != c.seenSeq) {
             c.seenSeq = seq;
+            c.seenAt = System.nanoTime();
             c.stuckTicks = 0;
             return;
         }
@@ -576,13 +747,25 @@ public abstract class CarrierPool implements FiberScheduler {
         // other carrier may take while it runs) must not wait for it any longer.
         releaseKeptWork(c);
         Thread.State st = c.getState();
+        boolean busy = false;
         if (st != Thread.State.BLOCKED && st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) {
-            c.stuckTicks = 0; // running: busy, not blocked
-            return;
-        }
-        if (++c.stuckTicks < STUCK_TICKS) {
+            c.stuckTicks = 0; // RUNNABLE: computing, or in a native call (blocking I/O)
+            long now = System.nanoTime();
+            if (now - c.seenAt < BUSY_BLOCKED_NANOS || now - c.nativeCheckedAt < BUSY_BLOCKED_NANOS) {
+                return;
+            }
+            c.nativeCheckedAt = now;
+            if (!inNativeCode(c)) {
+                if (busyMarked >= maxBusyCompensated) {
+                    return; // enough stand-ins for computing fibers; look again in BUSY_BLOCKED_NANOS
+                }
+                busy = true;
+                busyMarked++;
+            }
+        } else if (++c.stuckTicks < STUCK_TICKS) {
             return; // blocked at consecutive looks only: a brief lock wait is not worth a thread
         }
+        c.markedBusy = busy;
         // Count first, then mark: the carrier's clear decrements only what was counted.
         blocked.incrementAndGet();
         c.blockedSeq = seq;
@@ -592,6 +775,29 @@ public abstract class CarrierPool implements FiberScheduler {
         if (c.gone) {
             unmarkBlocked(c);
         }
+    }
+
+    /**
+     * Whether {@code c}'s thread is in a native method (a read, a write, a JNI call): the one
+     * stack walk the watchdog makes, at most once per {@link #BUSY_BLOCKED_NANOS} per carrier
+     * that has been {@code RUNNABLE} in one task for that long (a handshake with the thread,
+     * some microseconds).
+     */
+    private static boolean inNativeCode(Carrier c) {
+        StackTraceElement[] stack = c.getStackTrace();
+        return stack.length > 0 && stack[0].isNativeMethod();
+    }
+
+    /** Watchdog only: carriers marked blocked for computing in one task (not in a native call), see {@link #maxBusyCompensated}. */
+    private int countBusyMarked() {
+        int n = 0;
+        for (int i = 0, limit = slotLimit; i < limit; i++) {
+            Carrier c = carriers[i];
+            if (c != null && c.markedBusy && c.blockedSeq != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Clears {@code c}'s blocked mark and uncounts it, if it is set and this call is the one that clears it. */
@@ -612,9 +818,15 @@ public abstract class CarrierPool implements FiberScheduler {
         while (!stopping && blocked.get() > 0 && unblockedCarriers() < parallelism) {
             int slot = freeSlot();
             if (slot < 0) {
+                reportAtBound("all " + maxCompensating + " compensating carriers are in use");
                 return;
             }
-            startCarrier(slot, true);
+            try {
+                startCarrier(slot, true, null);
+            } catch (Throwable e) {
+                reportAtBound("the JVM could not start another compensating carrier (" + e + ")");
+                return; // try again at the next tick
+            }
         }
     }
 
@@ -698,8 +910,9 @@ public abstract class CarrierPool implements FiberScheduler {
     public SchedulerStats stats() {
         long run = 0;
         long steals = 0;
-        for (Carrier c : carriers) {
-            if (c != null) {
+        for (int i = 0, n = slotLimit; i < n; i++) {
+            Carrier c = carriers[i];
+            if (c != null && !c.gone) { // a dead carrier's counts are already in the retired totals
                 run += c.tasksRun();
                 steals += c.stealsOpaque();
             }
@@ -785,20 +998,43 @@ public abstract class CarrierPool implements FiberScheduler {
 
         /** Set as this carrier exits, before it clears its own blocked mark (see {@link CarrierPool#inspect}). */
         volatile boolean gone;
+        /** Set (before {@link #gone}) when this carrier's thread died of something its loop did not catch. */
+        volatile boolean died;
 
-        /** Live fibers with affinity to this carrier; a compensating carrier does not retire while any remain. */
-        final AtomicInteger boundFibers = new AtomicInteger();
+        static final int NOT_COUNTED = 0;
+        static final int SPINNING = 1;
+        /** Whether this carrier is counted in {@link CarrierPool#spinning}; this carrier only, read as it exits. */
+        int counted;
+
+        /**
+         * Live fibers with affinity to this carrier; a compensating carrier does not retire while
+         * any remain. A replacement takes over its dead predecessor's count with its slot.
+         */
+        final AtomicInteger boundFibers;
 
         // watchdog-only
         long seenSeq;
+        /** When the watchdog first saw {@link #seenSeq}. */
+        long seenAt;
+        /** When the watchdog last walked this carrier's stack to see whether it is in native code. */
+        long nativeCheckedAt;
+        /** Whether the watchdog's mark (if set) was for computing, not for waiting or a native call. */
+        boolean markedBusy;
         int stuckTicks;
 
-        protected Carrier(CarrierPool pool, int index, boolean compensating) {
+        /** @param predecessor the dead carrier of this slot that this one replaces, or null */
+        protected Carrier(CarrierPool pool, int index, boolean compensating, Carrier predecessor) {
             super(null, null, "weft-" + pool.name + "-carrier-" + index, 0, false);
             this.pool = pool;
             this.index = index;
             this.compensating = compensating;
+            this.boundFibers = predecessor != null ? predecessor.boundFibers : new AtomicInteger();
             setDaemon(true);
+        }
+
+        /** Whether thieves may take work this carrier keeps for itself: it is marked blocked, or dead. */
+        final boolean keptWorkStealable() {
+            return blockedSeq != 0 || gone;
         }
 
         final void beginTask() {
@@ -807,11 +1043,6 @@ public abstract class CarrierPool implements FiberScheduler {
 
         final void endTask() {
             TASK_SEQ.setOpaque(this, taskSeq + 1);
-        }
-
-        /** Whether the watchdog has this carrier marked blocked (in its current task, or just after). */
-        final boolean markedBlocked() {
-            return blockedSeq != 0;
         }
 
         /** Clears the blocked mark; true if this call cleared it (the caller then decrements the count). */
@@ -842,12 +1073,14 @@ public abstract class CarrierPool implements FiberScheduler {
 
         @Override
         public final void run() {
+            boolean died = true;
             try {
                 while (true) {
                     Runnable t = pool.findWork(this);
                     if (t == null) {
                         t = pool.awaitWork(this);
                         if (t == null) {
+                            died = false;
                             break;
                         }
                     }
@@ -856,7 +1089,7 @@ public abstract class CarrierPool implements FiberScheduler {
             } finally {
                 pool.retiredTasksRun.addAndGet(tasksRun());
                 pool.retiredSteals.addAndGet(steals);
-                pool.carrierExited(this);
+                pool.carrierExited(this, died);
             }
         }
     }

@@ -46,14 +46,14 @@ public final class FifoScheduler extends CarrierPool {
         start();
     }
 
-    /** A scheduler with a 65,536-slot ring and up to 256 compensating carriers. */
+    /** A scheduler with a 65,536-slot ring and up to {@link CarrierPool#DEFAULT_MAX_COMPENSATING} compensating carriers. */
     public FifoScheduler(int parallelism) {
-        this(parallelism, RING_CAPACITY, 256);
+        this(parallelism, RING_CAPACITY, DEFAULT_MAX_COMPENSATING);
     }
 
     @Override
-    protected Carrier newCarrier(int index, boolean compensating) {
-        return new FifoCarrier(this, index, compensating);
+    protected Carrier newCarrier(int index, boolean compensating, Carrier predecessor) {
+        return new FifoCarrier(this, index, compensating, (FifoCarrier) predecessor);
     }
 
     @Override
@@ -102,20 +102,22 @@ public final class FifoScheduler extends CarrierPool {
     @Override
     protected long queuedEstimate() {
         long n = (long) ring.size() + overflow.size();
-        for (Carrier c : carriers) {
-            if (c instanceof FifoCarrier f) {
+        Carrier[] cs = carriers;
+        for (int i = 0, limit = slotLimit(); i < limit; i++) {
+            if (cs[i] instanceof FifoCarrier f) {
                 n += f.inbox.size();
             }
         }
         return n;
     }
 
-    /** A carrier with an affinity inbox. */
+    /** A carrier with an affinity inbox; a replacement for a dead carrier takes over its inbox. */
     static final class FifoCarrier extends Carrier {
-        final MpscUnboundedAtomicArrayQueue<Runnable> inbox = new MpscUnboundedAtomicArrayQueue<>(64);
+        final MpscUnboundedAtomicArrayQueue<Runnable> inbox;
 
-        FifoCarrier(FifoScheduler pool, int index, boolean compensating) {
-            super(pool, index, compensating);
+        FifoCarrier(FifoScheduler pool, int index, boolean compensating, FifoCarrier predecessor) {
+            super(pool, index, compensating, predecessor);
+            inbox = predecessor != null ? predecessor.inbox : new MpscUnboundedAtomicArrayQueue<>(64);
         }
     }
 }

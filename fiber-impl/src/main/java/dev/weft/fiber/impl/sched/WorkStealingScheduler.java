@@ -76,14 +76,14 @@ public final class WorkStealingScheduler extends CarrierPool {
         start();
     }
 
-    /** A closable scheduler with up to 256 compensating carriers. */
+    /** A closable scheduler with up to {@link CarrierPool#DEFAULT_MAX_COMPENSATING} compensating carriers. */
     public WorkStealingScheduler(int parallelism) {
-        this(parallelism, 256, true);
+        this(parallelism, DEFAULT_MAX_COMPENSATING, true);
     }
 
     @Override
-    protected Carrier newCarrier(int index, boolean compensating) {
-        return new WsCarrier(this, index, compensating);
+    protected Carrier newCarrier(int index, boolean compensating, Carrier predecessor) {
+        return new WsCarrier(this, index, compensating, (WsCarrier) predecessor);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -204,12 +204,12 @@ public final class WorkStealingScheduler extends CarrierPool {
 
     private Runnable steal(WsCarrier me) {
         Carrier[] cs = carriers;
-        int n = cs.length;
+        int n = slotLimit();
         int start = ThreadLocalRandom.current().nextInt(n); // called on the carrier's own stack
         for (int i = 0; i < n; i++) {
             if (cs[(start + i) % n] instanceof WsCarrier victim && victim != me) {
                 Runnable t = victim.queue.stealHalf(me.queue);
-                if (t == null && victim.markedBlocked()) {
+                if (t == null && victim.keptWorkStealable()) {
                     t = victim.stealLifo();
                 }
                 if (t != null) {
@@ -226,8 +226,9 @@ public final class WorkStealingScheduler extends CarrierPool {
         if (!injection.isEmpty() || !((WsCarrier) c).inbox.isEmpty()) {
             return true;
         }
-        for (Carrier other : carriers) {
-            if (other instanceof WsCarrier w && (!w.queue.isEmpty() || (w.markedBlocked() && w.lifoVisible()))) {
+        Carrier[] cs = carriers;
+        for (int i = 0, n = slotLimit(); i < n; i++) {
+            if (cs[i] instanceof WsCarrier w && (!w.queue.isEmpty() || (w.keptWorkStealable() && w.lifoVisible()))) {
                 return true;
             }
         }
@@ -237,28 +238,43 @@ public final class WorkStealingScheduler extends CarrierPool {
     @Override
     protected long queuedEstimate() {
         long n = injection.size();
-        for (Carrier c : carriers) {
-            if (c instanceof WsCarrier w) {
+        Carrier[] cs = carriers;
+        for (int i = 0, limit = slotLimit(); i < limit; i++) {
+            if (cs[i] instanceof WsCarrier w) {
                 n += w.queue.size() + w.inbox.size() + (w.lifoVisible() ? 1 : 0);
             }
         }
         return n;
     }
 
-    /** A carrier with a local queue, a LIFO slot and an affinity inbox. */
+    /**
+     * A carrier with a local queue, a LIFO slot and an affinity inbox. A carrier that replaces a
+     * dead one takes over all three (see {@link CarrierPool}): it becomes the owner of the ring
+     * and the LIFO slot, and the single consumer of the inbox, which the dead thread can no longer
+     * touch; thieves may have taken from the ring and the slot meanwhile, as from any carrier.
+     */
     static final class WsCarrier extends Carrier {
-        final WorkQueue<Runnable> queue = new WorkQueue<>(LOCAL_CAPACITY);
+        final WorkQueue<Runnable> queue;
         /** Fibers with affinity to this carrier; any thread offers, only this carrier polls. */
-        final MpscUnboundedAtomicArrayQueue<Runnable> inbox = new MpscUnboundedAtomicArrayQueue<>(64);
+        final MpscUnboundedAtomicArrayQueue<Runnable> inbox;
         /**
          * The fields the owner writes on every task, in their own padded object: other carriers
          * read this carrier's object (its queue reference, its blocked mark) while they look for
          * work, and those reads must not share a cache line with the owner's writes.
          */
-        final OwnerState own = new OwnerState();
+        final OwnerState own;
 
-        WsCarrier(WorkStealingScheduler pool, int index, boolean compensating) {
-            super(pool, index, compensating);
+        WsCarrier(WorkStealingScheduler pool, int index, boolean compensating, WsCarrier predecessor) {
+            super(pool, index, compensating, predecessor);
+            if (predecessor != null) {
+                queue = predecessor.queue;
+                inbox = predecessor.inbox;
+                own = predecessor.own;
+            } else {
+                queue = new WorkQueue<>(LOCAL_CAPACITY);
+                inbox = new MpscUnboundedAtomicArrayQueue<>(64);
+                own = new OwnerState();
+            }
         }
 
         /** Owner only: puts {@code task} in the LIFO slot, returns the previous occupant. */
@@ -294,7 +310,7 @@ public final class WorkStealingScheduler extends CarrierPool {
 
     /** The owner's hot fields. */
     abstract static class OwnerStateFields extends OwnerStatePad0 {
-        /** Written by the owner with getAndSet (or a release store when empty); taken by thieves only while the owner is marked blocked, and by the watchdog when the owner has been in one task for a tick. */
+        /** Written by the owner with getAndSet (or a release store when empty); taken by thieves only while the owner is marked blocked or dead, and by the watchdog when the owner has been in one task for a tick. */
         volatile Runnable lifo;
         /** Owner only. */
         int tick;
