@@ -67,30 +67,24 @@ public final class WeftFiberProvider implements FiberProvider {
 
     @Override
     public void yieldCurrent() {
-        FiberImpl<?> f = FiberImpl.current();
-        if (f == null) {
+        if (!FiberImpl.yieldCurrent()) {
             Thread.yield();
-        } else {
-            f.yield0();
         }
     }
 
     @Override
     public void sleepCurrent(long nanos) throws InterruptedException {
-        FiberImpl<?> f = FiberImpl.current();
-        if (f == null) {
+        if (!FiberImpl.sleepCurrent(nanos)) {
             Thread.sleep(java.time.Duration.ofNanos(nanos));
-        } else {
-            f.sleep0(nanos);
         }
     }
 
     @Override
     public void parkCurrent(long nanos) {
-        FiberImpl<?> f = FiberImpl.current();
-        if (f != null) {
-            f.park0(nanos);
-        } else if (nanos > 0) {
+        if (FiberImpl.parkCurrent(nanos)) {
+            return;
+        }
+        if (nanos > 0) {
             LockSupport.parkNanos(nanos);
         } else {
             LockSupport.park();
@@ -99,8 +93,7 @@ public final class WeftFiberProvider implements FiberProvider {
 
     @Override
     public boolean interruptedCurrent() {
-        FiberImpl<?> f = FiberImpl.current();
-        return f == null ? Thread.interrupted() : f.clearInterrupt();
+        return FiberImpl.interruptedCurrent();
     }
 
     @Override

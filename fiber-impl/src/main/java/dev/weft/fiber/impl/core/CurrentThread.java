@@ -19,6 +19,8 @@ public final class CurrentThread {
 
     /** Non-final on purpose: a constant method handle would be inlined, and the read with it. */
     private static MethodHandle lookup = handle();
+    /** {@link Thread#interrupted()}, non-final for the same reason. */
+    private static MethodHandle interrupted = interruptedHandle();
 
     private CurrentThread() {
     }
@@ -28,6 +30,23 @@ public final class CurrentThread {
             return MethodHandles.lookup().findStatic(Thread.class, "currentThread", MethodType.methodType(Thread.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static MethodHandle interruptedHandle() {
+        try {
+            return MethodHandles.lookup().findStatic(Thread.class, "interrupted", MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** {@link Thread#interrupted()} of the thread running the caller, read afresh (see the class comment). */
+    public static boolean clearInterrupt() {
+        try {
+            return (boolean) interrupted.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError("Thread.interrupted() cannot throw", t);
         }
     }
 

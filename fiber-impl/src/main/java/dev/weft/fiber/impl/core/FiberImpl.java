@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * A fiber: a {@link StackfulContinuation} (its stack) plus a state, a park permit and a scheduler.
  *
  * <h2>Implementation overview</h2>
- * The fiber is its own scheduler task: {@link #run()} mounts it on the calling carrier and runs
+ * The scheduler runs the fiber's {@link Task} (one per fiber, not the fiber itself, so that a
+ * {@code Fiber} a user holds is no {@code Runnable}): {@link #mount()} mounts it on the calling carrier and runs
  * it until it suspends or ends, then decides, still on the carrier, what happens next
  * ({@link #afterRun}). Everything that waits (join, sleep, timed park, and the primitives built
  * on them elsewhere) reduces to {@link #park0(long)} and {@link #unpark()}.
@@ -31,9 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * is mounted, and CASed by other threads only to move it out of {@code PARKED}:
  * <pre>
  *   NEW       -> STARTED     start() (CAS, so a second start fails)
- *   STARTED   -> RUNNING     run(): first mount
- *   RUNNABLE  -> RUNNING     run(): resume after a yield
- *   UNPARKED  -> RUNNING     run(): resume after a park (consumes the permit)
+ *   STARTED   -> RUNNING     mount(): first mount
+ *   RUNNABLE  -> RUNNING     mount(): resume after a yield
+ *   UNPARKED  -> RUNNING     mount(): resume after a park (consumes the permit)
  *   RUNNING   -> YIELDING    Fiber.yield(), then the continuation yields
  *   YIELDING  -> RUNNABLE    afterRun(): resubmitted behind other work
  *   YIELDING  -> RUNNING     the yield was pinned: the fiber just carries on
@@ -46,7 +47,7 @@ import java.util.concurrent.locks.LockSupport;
  *   NEW       -> TERMINATED  started after cancel(), or rejected by the scheduler
  * </pre>
  * <b>Invariant:</b> a fiber is in at most one scheduler queue at a time, and only a transition
- * into {@code STARTED}, {@code RUNNABLE} or {@code UNPARKED} puts it there; so {@code run()}
+ * into {@code STARTED}, {@code RUNNABLE} or {@code UNPARKED} puts it there; so {@code mount()}
  * never races with itself.
  *
  * <p><b>Park and unpark (no lost wake-up).</b> The permit is a volatile boolean. The parking
@@ -69,7 +70,7 @@ import java.util.concurrent.locks.LockSupport;
  * an interrupter holds off the unmount while it interrupts; here the lock is the volatile
  * {@link #carrier} field itself, so that it costs no field and no lock on the mount path:
  * <pre>
- *   interrupter                               unmounting carrier (run())
+ *   interrupter                               unmounting carrier (mount())
  *   interrupted = true (or cancelled)         until CAS carrier self -> null: spin
  *   c = carrier; null: done                   Thread.interrupted()  (clear own status)
  *   CAS carrier c -> INTERRUPTING
@@ -102,7 +103,7 @@ import java.util.concurrent.locks.LockSupport;
  * the carrier has in cache.
  *
  * <p><b>Carrier identity.</b> Code here that runs on the fiber's own stack never keeps the
- * carrier thread across a suspension: {@link #carrier} is written by {@link #run()} on the
+ * carrier thread across a suspension: {@link #carrier} is written by {@link #mount()} on the
  * carrier's own stack, and the fiber finds itself with {@link #current()}, which survives
  * migration (see {@link StackfulContinuation}).
  *
@@ -112,14 +113,14 @@ import java.util.concurrent.locks.LockSupport;
  * name, handler and affinity live in an {@link Extras} object allocated only when set, the id is
  * assigned on first use, and waiters are dropped at termination.
  */
-public final class FiberImpl<V> implements Fiber<V>, Runnable {
+public final class FiberImpl<V> implements Fiber<V> {
 
     /** The scope every fiber's continuation runs in; a generator inside a fiber uses its own. */
     static final StackfulContinuation.Scope SCOPE = new StackfulContinuation.Scope("weft-fiber");
 
     /**
      * The fiber's stack. A separate object because {@code Continuation.run()} is final, and the
-     * scheduler needs this fiber's own {@link #run()} (mount plus bookkeeping) as its task.
+     * scheduler's task needs this fiber's own {@link #mount()} (mount plus bookkeeping).
      */
     private static final class Body extends StackfulContinuation {
         /** The only field: with it the continuation is still 48 bytes. */
@@ -133,7 +134,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
         /**
          * For a plain {@code Runnable} task: the task is the continuation's first frame, and an
-         * exception it throws leaves through {@code resume()} (see {@link FiberImpl#run()}).
+         * exception it throws leaves through {@code resume()} (see {@link FiberImpl#mount()}).
          */
         Body(FiberImpl<?> fiber, Runnable task) {
             super(SCOPE, task);
@@ -221,6 +222,12 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** Marks {@link #waiters} once the fiber has terminated: no waiter may be added after it. */
     private static final Object NO_MORE_WAITERS = new Object();
 
+    /**
+     * What the scheduler runs: this fiber's {@link Task}, one per fiber, so that the object users
+     * hold (the {@code Fiber}) is not a {@code Runnable} that anyone could run.
+     */
+    private final Task task = new Task(this);
+
     private final Body body;
     /** Assigned on first use ({@link #id()}), so that creating a fiber touches no shared counter. */
     private volatile long id;
@@ -245,7 +252,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     /**
      * The thread running this fiber while it is mounted, else null; {@link #INTERRUPTING} while
-     * an interrupter interrupts that thread. Set by {@link #run()} on the carrier's own stack,
+     * an interrupter interrupts that thread. Set by {@link #mount()} on the carrier's own stack,
      * cleared there by CAS; see the class comment. Read through {@link #mountedCarrier()}.
      */
     private volatile Thread carrier;
@@ -306,7 +313,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             return this;
         }
         try {
-            scheduler.execute(this);
+            scheduler.execute(task);
         } catch (RuntimeException | Error e) {
             terminate(new Failure(e), false);
             throw e;
@@ -316,10 +323,10 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     /**
      * Mounts this fiber on the calling carrier and runs it until it suspends or ends. Called only
-     * by the scheduler, for a fiber in STARTED, RUNNABLE or UNPARKED, from outside any fiber.
+     * through {@link Task#run()} by the scheduler, for a fiber in STARTED, RUNNABLE or UNPARKED,
+     * from outside any fiber.
      */
-    @Override
-    public void run() {
+    private void mount() {
         int s = state;
         if (s != STARTED && s != RUNNABLE && s != UNPARKED) {
             throw new IllegalStateException(this + " was run by its scheduler in state " + stateName(s)
@@ -429,7 +436,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             }
         }
         if (accepted) {
-            scheduler.fiberTerminated(this);
+            scheduler.fiberTerminated(task);
         }
     }
 
@@ -457,7 +464,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     /** As {@link #submit}, from the carrier's own stack, where the carrier is known without a lookup. */
     private void submitFromCarrier(Thread self, boolean yielded) {
         if (extras == null && scheduler instanceof CarrierPool pool) {
-            pool.resumeFromCarrier(this, self, yielded);
+            pool.resumeFromCarrier(task, self, yielded);
         } else {
             submit(yielded);
         }
@@ -465,19 +472,53 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
 
     private void submit(boolean yielded) {
         if (extras != null && extras.affinity) {
-            scheduler.resumeOn(this, extras.homeCarrier, yielded);
+            scheduler.resumeOn(task, extras.homeCarrier, yielded);
         } else if (yielded) {
-            scheduler.resumeYielded(this);
+            scheduler.resumeYielded(task);
         } else {
-            scheduler.resume(this);
+            scheduler.resume(task);
         }
     }
 
     // ----------------------------------------------------------------------------------------
     // Suspension, called by the fiber itself while mounted
 
+    // Entry points for the calling fiber. Static: they act on the caller's own fiber, found with
+    // current(), so a Fiber reference (which anyone may hold) gives no way to suspend a fiber
+    // from outside it.
+
+    /** {@link Fiber#yield()} for the calling fiber; false (nothing done) if the caller is not in one. */
+    public static boolean yieldCurrent() {
+        FiberImpl<?> f = current();
+        if (f == null) {
+            return false;
+        }
+        f.yield0();
+        return true;
+    }
+
+    /** {@link Fiber#park(long)} (0: untimed) for the calling fiber; false (nothing done) if the caller is not in one. */
+    public static boolean parkCurrent(long nanos) {
+        FiberImpl<?> f = current();
+        if (f == null) {
+            return false;
+        }
+        f.park0(nanos);
+        return true;
+    }
+
+    /** {@link Fiber#sleep(Duration)} for the calling fiber; false (nothing done) if the caller is not in one. */
+    public static boolean sleepCurrent(long nanos) throws InterruptedException {
+        FiberImpl<?> f = current();
+        if (f == null) {
+            return false;
+        }
+        f.sleep0(nanos);
+        return true;
+    }
+
     /** {@link Fiber#yield()} for this fiber, which must be the caller. */
-    public void yield0() {
+    private void yield0() {
         checkCancelled();
         if (HeldMonitors.ENABLED && holdsMonitor(false)) {
             return; // a yield is only a hint: carry on, keeping the carrier (and the monitor's owner)
@@ -496,7 +537,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
      *
      * @throws FiberCancelledException if the fiber is cancelled (checked before and after parking)
      */
-    public void park0(long nanos) {
+    private void park0(long nanos) {
         checkCancelled();
         if ((permit && PERMIT.compareAndSet(this, true, false)) || interrupted) {
             return;
@@ -566,6 +607,12 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
             } else {
                 LockSupport.park(this);
             }
+            if (!permit && !interrupted && !cancelled) {
+                // An interrupt of this fiber earlier in this mount also interrupted the carrier
+                // (interruptCarrier), and the fiber has consumed it since (a sleep threw): the
+                // carrier's status would make every park return at once, a spin until the deadline.
+                CurrentThread.clearInterrupt();
+            }
         }
         state = RUNNING;
         permit = false;
@@ -578,7 +625,7 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
     }
 
     /** {@link Fiber#sleep(Duration)} for this fiber, which must be the caller. */
-    public void sleep0(long nanos) throws InterruptedException {
+    private void sleep0(long nanos) throws InterruptedException {
         long deadline = System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS);
         // A sleep is not a park: as for Thread.sleep, an unpark() that is pending or arrives
         // during the sleep is kept for the next park(). It is taken out of the way here (else
@@ -609,8 +656,25 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         }
     }
 
+    /**
+     * {@code Fiber.interrupted()}: tests and clears the calling fiber's interrupt status (and the
+     * carrier status an interrupt in this mount set, see {@link #interruptCarrier}), or the
+     * calling thread's when the caller is not in a fiber.
+     */
+    public static boolean interruptedCurrent() {
+        FiberImpl<?> f = current();
+        if (f == null) {
+            return Thread.interrupted();
+        }
+        boolean was = f.clearInterrupt();
+        if (was) {
+            CurrentThread.clearInterrupt();
+        }
+        return was;
+    }
+
     /** Tests and clears this fiber's interrupt status. */
-    public boolean clearInterrupt() {
+    private boolean clearInterrupt() {
         boolean was = interrupted;
         if (was) {
             interrupted = false;
@@ -913,6 +977,42 @@ public final class FiberImpl<V> implements Fiber<V>, Runnable {
         @Override
         void wake(Thread carrierSelf) {
             LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * The {@code Runnable} a fiber hands its scheduler each time it becomes runnable; running it
+     * mounts the fiber on the calling thread until the fiber next suspends or ends. Separate from
+     * the fiber so that a {@code Fiber} a user holds cannot be run as a task by mistake; only a
+     * scheduler receives this object. The same instance every time, for the life of the fiber.
+     */
+    public static final class Task implements Runnable {
+        private final FiberImpl<?> fiber;
+
+        private Task(FiberImpl<?> fiber) {
+            this.fiber = fiber;
+        }
+
+        /** The fiber this task runs. */
+        public FiberImpl<?> fiber() {
+            return fiber;
+        }
+
+        /**
+         * Mounts the fiber and runs it until it suspends or ends. Called only by the fiber's
+         * scheduler, once per submission, from outside any fiber.
+         *
+         * @throws IllegalStateException if the fiber was not submitted (run twice for one submission)
+         */
+        @Override
+        public void run() {
+            fiber.mount();
+        }
+
+        /** For example {@code Task[Fiber[#12,worker,RUNNABLE]]}. */
+        @Override
+        public String toString() {
+            return "Task[" + fiber + "]";
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.weft.fiber.impl.core;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -80,6 +83,32 @@ final class HeldMonitors {
      * or null if none does. Called by the fiber itself, on its own stack.
      */
     static StackTraceElement heldBy() {
+        try {
+            return (StackTraceElement) walk.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError("the held-monitor walk cannot throw", t);
+        }
+    }
+
+    /**
+     * {@link #walk()}, called through a method handle in a non-final field so that the JIT
+     * cannot inline it into the suspension point. Inlined, the stream and iterator code of the
+     * walk made the compiled frame of {@code FiberImpl.park0} so large that every parked fiber's
+     * frozen stack grew by about 200 bytes (a million parked fibers: 305 MiB of heap after GC
+     * without the check, 510 MiB with it inlined; {@code ForkedJvmTest}). A frame of ours is
+     * frozen with every parked fiber, so what it inlines matters.
+     */
+    private static MethodHandle walk = walkHandle();
+
+    private static MethodHandle walkHandle() {
+        try {
+            return MethodHandles.lookup().findStatic(HeldMonitors.class, "walk", MethodType.methodType(StackTraceElement.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static StackTraceElement walk() {
         if (!CLASSES.walk(HeldMonitors::anyClassCanHold)) {
             return null; // the common case: one walk of classes, no method resolved
         }

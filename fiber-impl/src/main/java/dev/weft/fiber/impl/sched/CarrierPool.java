@@ -247,7 +247,7 @@ public abstract class CarrierPool implements FiberScheduler {
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
         Carrier self = currentCarrierOrNull();
-        FiberImpl<?> fiber = liveFibers != null && task instanceof FiberImpl<?> f ? f : null;
+        FiberImpl<?> fiber = liveFibers != null && task instanceof FiberImpl.Task t ? t.fiber() : null;
         // Count and register first, then check the run state: an execute that saw RUNNING is then
         // counted before shutdown() sums the counter, and registered before shutdownNow() walks
         // the registry (volatile accesses and the stripe monitors order them).
@@ -334,7 +334,8 @@ public abstract class CarrierPool implements FiberScheduler {
 
     @Override
     public void fiberTerminated(Runnable fiber) {
-        if (fiber instanceof FiberImpl<?> f) {
+        if (fiber instanceof FiberImpl.Task t) {
+            FiberImpl<?> f = t.fiber();
             if (liveFibers != null) {
                 liveFibers.remove(f);
             }
@@ -549,7 +550,7 @@ public abstract class CarrierPool implements FiberScheduler {
         } finally {
             c.endTask();
             unmarkBlocked(c);
-            if (!(task instanceof FiberImpl<?>)) {
+            if (!(task instanceof FiberImpl.Task)) {
                 if (c.isInterrupted()) {
                     Thread.interrupted(); // a plain task's interrupt status must not reach the next task
                 }
