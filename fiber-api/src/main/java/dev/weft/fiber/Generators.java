@@ -30,7 +30,9 @@ public final class Generators {
      * @param <T> the type of the values yielded
      * @param body the generator's code
      * @return a new generator in state {@link Generator.State#NEW}
-     * @throws IllegalStateException if {@code dev.weft:fiber-impl} is not on the class path
+     * @throws IllegalStateException if {@code dev.weft:fiber-impl} is not on the class path, or the
+     *         JVM was started without {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}
+     *         (the message shows the line to add)
      * @throws NullPointerException if {@code body} is null
      */
     public static <T> Generator<T> stackful(GeneratorBody<T> body) {
@@ -45,7 +47,9 @@ public final class Generators {
      * @param <T> the type of the values yielded
      * @param function the generator's code
      * @return a new generator in state {@link Generator.State#NEW}
-     * @throws IllegalStateException if {@code dev.weft:fiber-impl} is not on the class path
+     * @throws IllegalStateException if {@code dev.weft:fiber-impl} is not on the class path, or the
+     *         JVM was started without {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}
+     *         (the message shows the line to add)
      * @throws NullPointerException if {@code function} is null
      */
     public static <T> Generator<T> stackfulReturning(GeneratorFunction<T, ?> function) {
