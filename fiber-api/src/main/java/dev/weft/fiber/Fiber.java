@@ -42,6 +42,21 @@ import java.util.concurrent.TimeoutException;
  * cancelled fiber throws {@link FiberCancelledException}, so the fiber unwinds and runs its
  * {@code finally} blocks; its {@link #get()} throws {@link CancellationException}.
  *
+ * <h2>Suspending inside {@code synchronized}</h2>
+ * A fiber that yields, parks, sleeps or joins while it holds a monitor (inside a
+ * {@code synchronized} block or method) does not unmount, so the monitor keeps both of its
+ * promises (mutual exclusion, and release by the holder). A park, sleep or join there blocks the
+ * carrier thread instead of suspending the fiber: it counts as pinned
+ * ({@link SchedulerStats#pinnedParks()}), is logged once per call site, and the scheduler adds a
+ * compensating carrier. A {@link #yield()} there carries on at once without giving up the
+ * carrier. See {@code docs/guide.md}, "synchronized in fibers".
+ *
+ * <h2>Errors common to every operation</h2>
+ * The first operation that needs the implementation throws {@link IllegalStateException} when
+ * {@code dev.weft:fiber-impl} is not on the class path (the message names it), or when the JVM
+ * was started without {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} (the message
+ * shows that exact line).
+ *
  * @param <V> the type of the fiber's result ({@link Void} for a {@link Runnable})
  */
 public interface Fiber<V> {
@@ -72,23 +87,49 @@ public interface Fiber<V> {
      */
     @FunctionalInterface
     interface UncaughtExceptionHandler {
+        /**
+         * Handles the exception that ended {@code fiber}, on the fiber's carrier.
+         *
+         * @param fiber the fiber that ended
+         * @param error what its task threw
+         */
         void uncaughtException(Fiber<?> fiber, Throwable error);
     }
 
     // ----------------------------------------------------------------------------------------
     // Creating fibers
 
-    /** Starts a fiber that runs {@code task} on the {@linkplain Schedulers#defaultScheduler() default scheduler}. */
+    /**
+     * Starts a fiber that runs {@code task} on the {@linkplain Schedulers#defaultScheduler() default scheduler}.
+     * Does not wait for it.
+     *
+     * @param <V> the type of the task's result
+     * @param task the code the fiber runs; its result is what {@link #get()} returns
+     * @return the started fiber
+     * @throws NullPointerException if {@code task} is null
+     */
     static <V> Fiber<V> start(Callable<V> task) {
         return builder().start(task);
     }
 
-    /** Starts a fiber that runs {@code task} on the {@linkplain Schedulers#defaultScheduler() default scheduler}. */
+    /**
+     * Starts a fiber that runs {@code task} on the {@linkplain Schedulers#defaultScheduler() default scheduler}.
+     * Does not wait for it.
+     *
+     * @param task the code the fiber runs
+     * @return the started fiber, whose {@link #get()} returns {@code null}
+     * @throws NullPointerException if {@code task} is null
+     */
     static Fiber<Void> start(Runnable task) {
         return builder().start(task);
     }
 
-    /** A builder for a fiber with a name, scheduler, uncaught-exception handler or carrier affinity. */
+    /**
+     * A builder for a fiber with a name, scheduler, uncaught-exception handler or carrier affinity.
+     *
+     * @return a new builder with the defaults (generated name, default scheduler, no handler,
+     *         no affinity)
+     */
     static Builder builder() {
         return new Builder();
     }
@@ -96,14 +137,21 @@ public interface Fiber<V> {
     // ----------------------------------------------------------------------------------------
     // Operations on the current fiber
 
-    /** The fiber that is running the caller, or {@code null} when the caller is not in a fiber. */
+    /**
+     * The fiber that is running the caller. Always correct, also after the fiber resumed on
+     * another carrier.
+     *
+     * @return the current fiber, or {@code null} when the caller is not in a fiber
+     */
     static Fiber<?> current() {
         return FiberProvider.get().currentFiber();
     }
 
     /**
      * Suspends the current fiber and puts it at the back of its scheduler's queue, so that other
-     * runnable fibers run first. Outside a fiber, calls {@link Thread#yield()}.
+     * runnable fibers run first. Outside a fiber, calls {@link Thread#yield()}. Inside
+     * {@code synchronized} the fiber keeps its carrier and carries on at once (see
+     * "Suspending inside {@code synchronized}" above).
      *
      * @throws FiberCancelledException if the current fiber has been cancelled
      */
@@ -112,12 +160,16 @@ public interface Fiber<V> {
     }
 
     /**
-     * Suspends the current fiber for at least {@code duration}. Outside a fiber, sleeps the thread.
+     * Suspends the current fiber for at least {@code duration}; its carrier runs other fibers
+     * meanwhile. Outside a fiber, blocks the thread; inside {@code synchronized}, blocks the
+     * carrier (a pinned park, see above).
      *
+     * @param duration how long to sleep
      * @throws InterruptedException if the fiber (or thread) is interrupted while sleeping; the
      *         interrupt status is cleared
      * @throws FiberCancelledException if the current fiber has been cancelled
      * @throws IllegalArgumentException if {@code duration} is negative
+     * @throws NullPointerException if {@code duration} is null
      */
     static void sleep(Duration duration) throws InterruptedException {
         Objects.requireNonNull(duration, "duration");
@@ -131,7 +183,10 @@ public interface Fiber<V> {
      * Parks the current fiber until its permit is available, as {@link java.util.concurrent.locks.LockSupport#park()}
      * does for threads: returns at once if {@link #unpark()} was called since the last park
      * (consuming the permit), otherwise suspends until unparked or interrupted. May also return
-     * spuriously, so call it in a loop that re-checks its condition. Outside a fiber, parks the thread.
+     * spuriously, so call it in a loop that re-checks its condition. Suspends the fiber, freeing
+     * its carrier; outside a fiber, parks the thread; inside {@code synchronized}, blocks the
+     * carrier (a pinned park, see above). An interrupt makes it return, not throw: the interrupt
+     * status stays set.
      *
      * @throws FiberCancelledException if the current fiber has been cancelled
      */
@@ -142,6 +197,10 @@ public interface Fiber<V> {
     /**
      * As {@link #park()}, but returns after at most {@code nanos} nanoseconds. Returns at once
      * when {@code nanos <= 0}, like {@link java.util.concurrent.locks.LockSupport#parkNanos(long)}.
+     * Suspends the fiber (or parks the thread) as {@code park()} does.
+     *
+     * @param nanos the longest time to wait, in nanoseconds
+     * @throws FiberCancelledException if the current fiber has been cancelled
      */
     static void parkNanos(long nanos) {
         if (nanos > 0) {
@@ -149,7 +208,11 @@ public interface Fiber<V> {
         }
     }
 
-    /** Tests and clears the interrupt status of the current fiber (or thread, outside a fiber). */
+    /**
+     * Tests and clears the interrupt status of the current fiber (or thread, outside a fiber).
+     *
+     * @return whether the interrupt status was set
+     */
     static boolean interrupted() {
         return FiberProvider.get().interruptedCurrent();
     }
@@ -157,16 +220,32 @@ public interface Fiber<V> {
     // ----------------------------------------------------------------------------------------
     // Operations on a fiber
 
-    /** A number unique to this fiber within the JVM, assigned when first asked for. */
+    /**
+     * A number unique to this fiber within the JVM, assigned when first asked for.
+     *
+     * @return this fiber's id
+     */
     long id();
 
-    /** The fiber's name: the one given to {@link Builder#name(String)}, or {@code "fiber-<id>"}. */
+    /**
+     * The fiber's name, for diagnostics.
+     *
+     * @return the name given to {@link Builder#name(String)}, or {@code "fiber-<id>"}
+     */
     String name();
 
-    /** The scheduler that runs this fiber. */
+    /**
+     * The scheduler that runs this fiber.
+     *
+     * @return the scheduler given to {@link Builder#scheduler(FiberScheduler)}, or the default one
+     */
     FiberScheduler scheduler();
 
-    /** A snapshot of this fiber's state. */
+    /**
+     * A snapshot of this fiber's state.
+     *
+     * @return the state at the time of the call
+     */
     State state();
 
     /**
@@ -180,7 +259,7 @@ public interface Fiber<V> {
 
     /**
      * Waits until this fiber has terminated. In a fiber, suspends the caller; outside one,
-     * blocks the thread.
+     * blocks the thread; inside {@code synchronized}, blocks the caller's carrier (a pinned park).
      *
      * @throws InterruptedException if the caller is interrupted while waiting
      * @throws IllegalStateException if a fiber joins itself, or the fiber was never started
@@ -188,32 +267,50 @@ public interface Fiber<V> {
     void join() throws InterruptedException;
 
     /**
-     * Waits at most {@code timeout} for this fiber to terminate.
+     * Waits at most {@code timeout} for this fiber to terminate. Suspends or blocks the caller
+     * as {@link #join()} does.
      *
+     * @param timeout the longest time to wait
      * @return {@code true} if it terminated, {@code false} if the time ran out first
      * @throws InterruptedException if the caller is interrupted while waiting
      * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalStateException if a fiber joins itself, or the fiber was never started
      */
     boolean join(Duration timeout) throws InterruptedException;
 
     /**
-     * Waits for this fiber to terminate and returns its result.
+     * Waits for this fiber to terminate and returns its result. Suspends or blocks the caller
+     * as {@link #join()} does.
      *
      * @return the value returned by the fiber's task ({@code null} for a {@link Runnable})
      * @throws ExecutionException if the task threw; the cause is what it threw
      * @throws CancellationException if the fiber was cancelled
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if a fiber gets its own result, or the fiber was never started
      */
     V get() throws ExecutionException, InterruptedException;
 
     /**
      * As {@link #get()}, waiting at most {@code timeout}.
      *
+     * @param timeout the longest time to wait
+     * @return the value returned by the fiber's task ({@code null} for a {@link Runnable})
      * @throws TimeoutException if the fiber has not terminated when the time runs out
+     * @throws ExecutionException if the task threw; the cause is what it threw
+     * @throws CancellationException if the fiber was cancelled
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalStateException if a fiber gets its own result, or the fiber was never started
      */
     V get(Duration timeout) throws ExecutionException, InterruptedException, TimeoutException;
 
-    /** Whether this fiber has terminated, for whatever reason. */
+    /**
+     * Whether this fiber has terminated, for whatever reason. Does not wait.
+     *
+     * @return {@code true} once the state is {@link State#TERMINATED}
+     */
     default boolean isDone() {
         return state() == State.TERMINATED;
     }
@@ -222,20 +319,31 @@ public interface Fiber<V> {
      * Cancels this fiber. A fiber that has not begun running never runs its task; a running or
      * suspended fiber is woken and its next suspension point throws {@link FiberCancelledException},
      * so its {@code finally} blocks run. A fiber that never suspends again runs to completion
-     * but still reports itself cancelled.
+     * but still reports itself cancelled. Does not wait for the fiber to end.
      *
      * @return {@code true} if this call cancelled the fiber, {@code false} if it had already
      *         terminated or been cancelled
      */
     boolean cancel();
 
-    /** Whether {@link #cancel()} succeeded on this fiber. */
+    /**
+     * Whether {@link #cancel()} succeeded on this fiber.
+     *
+     * @return {@code true} if this fiber was cancelled
+     */
     boolean isCancelled();
 
-    /** Sets this fiber's interrupt status and wakes it if it is parked, sleeping or joining. */
+    /**
+     * Sets this fiber's interrupt status and wakes it if it is parked, sleeping or joining.
+     * Does not wait; may be called from anywhere.
+     */
     void interrupt();
 
-    /** This fiber's interrupt status, unchanged. */
+    /**
+     * This fiber's interrupt status, unchanged.
+     *
+     * @return whether the interrupt status is set
+     */
     boolean isInterrupted();
 
     /**
@@ -268,19 +376,37 @@ public interface Fiber<V> {
         private Builder() {
         }
 
-        /** The fiber's name, for diagnostics. */
+        /**
+         * The fiber's name, for diagnostics.
+         *
+         * @param name the name; by default {@code "fiber-<id>"}
+         * @return this builder
+         * @throws NullPointerException if {@code name} is null
+         */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** The scheduler to run on; by default {@link Schedulers#defaultScheduler()}. */
+        /**
+         * The scheduler to run on.
+         *
+         * @param scheduler the scheduler; by default {@link Schedulers#defaultScheduler()}
+         * @return this builder
+         * @throws NullPointerException if {@code scheduler} is null
+         */
         public Builder scheduler(FiberScheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
-        /** Called with the exception that ends the fiber, in addition to it reaching {@link #get()}. */
+        /**
+         * Called with the exception that ends the fiber, in addition to it reaching {@link #get()}.
+         *
+         * @param handler the handler; by default there is none
+         * @return this builder
+         * @throws NullPointerException if {@code handler} is null
+         */
         public Builder uncaughtExceptionHandler(UncaughtExceptionHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
             return this;
@@ -292,6 +418,8 @@ public interface Fiber<V> {
          * or lock owners) across a suspension point sees the right thread. Costs the scheduler
          * its freedom to balance that fiber; see {@code docs/benchmarks.md} for what it costs.
          *
+         * @param affinity whether the fiber stays on its first carrier; by default {@code false}
+         * @return this builder
          * @throws UnsupportedOperationException at start, if the scheduler does not
          *         {@linkplain FiberScheduler#supportsAffinity() support affinity}
          */
@@ -300,23 +428,55 @@ public interface Fiber<V> {
             return this;
         }
 
-        /** Creates and starts a fiber that runs {@code task}. */
+        /**
+         * Creates and starts a fiber that runs {@code task}. Does not wait for it.
+         *
+         * @param <V> the type of the task's result
+         * @param task the code the fiber runs
+         * @return the started fiber
+         * @throws NullPointerException if {@code task} is null
+         * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+         * @throws UnsupportedOperationException if carrier affinity was asked for and the
+         *         scheduler does not support it
+         */
         public <V> Fiber<V> start(Callable<V> task) {
             return unstarted(task).start();
         }
 
-        /** Creates and starts a fiber that runs {@code task}. */
+        /**
+         * Creates and starts a fiber that runs {@code task}. Does not wait for it.
+         *
+         * @param task the code the fiber runs
+         * @return the started fiber
+         * @throws NullPointerException if {@code task} is null
+         * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+         * @throws UnsupportedOperationException if carrier affinity was asked for and the
+         *         scheduler does not support it
+         */
         public Fiber<Void> start(Runnable task) {
             return unstarted(task).start();
         }
 
-        /** Creates a fiber that runs {@code task} once {@link Fiber#start()} is called. */
+        /**
+         * Creates a fiber that runs {@code task} once {@link Fiber#start()} is called.
+         *
+         * @param <V> the type of the task's result
+         * @param task the code the fiber will run
+         * @return the fiber, in state {@link State#NEW}
+         * @throws NullPointerException if {@code task} is null
+         */
         public <V> Fiber<V> unstarted(Callable<V> task) {
             Objects.requireNonNull(task, "task");
             return FiberProvider.get().newFiber(task, name, scheduler, handler, affinity);
         }
 
-        /** Creates a fiber that runs {@code task} once {@link Fiber#start()} is called. */
+        /**
+         * Creates a fiber that runs {@code task} once {@link Fiber#start()} is called.
+         *
+         * @param task the code the fiber will run
+         * @return the fiber, in state {@link State#NEW}
+         * @throws NullPointerException if {@code task} is null
+         */
         public Fiber<Void> unstarted(Runnable task) {
             Objects.requireNonNull(task, "task");
             return FiberProvider.get().newFiber(task, name, scheduler, handler, affinity);

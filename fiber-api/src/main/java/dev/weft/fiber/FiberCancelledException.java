@@ -10,6 +10,11 @@ import java.util.concurrent.CancellationException;
 public class FiberCancelledException extends CancellationException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception; Weft throws it, applications rarely need to.
+     *
+     * @param message which fiber was cancelled
+     */
     public FiberCancelledException(String message) {
         super(message);
     }

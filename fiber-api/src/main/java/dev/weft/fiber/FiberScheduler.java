@@ -46,6 +46,8 @@ public interface FiberScheduler extends Executor, AutoCloseable {
      * <p>The default calls {@link #execute(Runnable)}; a scheduler whose {@code execute}
      * rejects after shutdown must override this method, or fibers that wake after the shutdown
      * are lost (the exception reaches whoever woke them, for example the timer of a sleep).
+     *
+     * @param fiber the fiber's task, as first given to {@link #execute(Runnable)}
      */
     default void resume(Runnable fiber) {
         execute(fiber);
@@ -54,6 +56,8 @@ public interface FiberScheduler extends Executor, AutoCloseable {
     /**
      * As {@link #resume(Runnable)}, for a fiber that gave up its carrier voluntarily
      * ({@link Fiber#yield()}): the scheduler should run other waiting work first.
+     *
+     * @param fiber the fiber's task, as first given to {@link #execute(Runnable)}
      */
     default void resumeYielded(Runnable fiber) {
         resume(fiber);
@@ -62,12 +66,18 @@ public interface FiberScheduler extends Executor, AutoCloseable {
     /**
      * Called once when a fiber started through {@link #execute(Runnable)} has terminated, on
      * the carrier that ran its last step. A scheduler that waits for its fibers at shutdown
-     * counts them down here.
+     * counts them down here. The default does nothing.
+     *
+     * @param fiber the fiber's task, as first given to {@link #execute(Runnable)}
      */
     default void fiberTerminated(Runnable fiber) {
     }
 
-    /** Whether {@link #resumeOn(Runnable, int)} keeps a fiber on the requested carrier. */
+    /**
+     * Whether {@link #resumeOn(Runnable, int, boolean)} keeps a fiber on the requested carrier.
+     *
+     * @return {@code true} if this scheduler supports carrier affinity; the default is {@code false}
+     */
     default boolean supportsAffinity() {
         return false;
     }
@@ -77,6 +87,9 @@ public interface FiberScheduler extends Executor, AutoCloseable {
      * but runs the fiber on the carrier numbered {@code carrier}, as returned by
      * {@link #currentCarrier()}, and never on another one.
      *
+     * @param fiber the fiber's task, as first given to {@link #execute(Runnable)}
+     * @param carrier the number of the carrier to run it on
+     * @param yielded whether the fiber gave up its carrier by {@link Fiber#yield()}
      * @throws UnsupportedOperationException if this scheduler does not support affinity
      */
     default void resumeOn(Runnable fiber, int carrier, boolean yielded) {
@@ -89,6 +102,8 @@ public interface FiberScheduler extends Executor, AutoCloseable {
      * fiber with affinity, which will then be resumed with {@link #resumeOn} on that carrier
      * until {@link #fiberTerminated}: the scheduler must keep that carrier for it. A
      * {@code Thread.currentThread()} lookup is safe here.
+     *
+     * @return the carrier's number, or {@code -1} (the default)
      */
     default int currentCarrier() {
         return -1;
@@ -100,29 +115,51 @@ public interface FiberScheduler extends Executor, AutoCloseable {
      */
     void shutdown();
 
-    /** Stops accepting new fibers and cancels every fiber still running on this scheduler. */
+    /**
+     * Stops accepting new fibers and cancels every fiber still running on this scheduler (see
+     * {@link Fiber#cancel()}). Does not wait.
+     */
     void shutdownNow();
 
-    /** Whether {@link #shutdown()} or {@link #shutdownNow()} has been called. */
+    /**
+     * Whether {@link #shutdown()} or {@link #shutdownNow()} has been called.
+     *
+     * @return {@code true} once shut down
+     */
     boolean isShutdown();
 
-    /** Whether the scheduler is shut down and all of its carrier threads have ended. */
+    /**
+     * Whether the scheduler is shut down and all of its carrier threads have ended.
+     *
+     * @return {@code true} once terminated
+     */
     boolean isTerminated();
 
     /**
-     * Waits until every carrier thread has ended after a shutdown.
+     * Waits until every carrier thread has ended after a shutdown. Blocks the calling thread
+     * (called from a fiber, it blocks that fiber's carrier, not just the fiber).
      *
+     * @param timeout the longest time to wait
      * @return {@code true} if terminated, {@code false} on time-out
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalStateException in Weft's schedulers, if called on one of this scheduler's
+     *         own carriers (it could never end)
      */
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 
-    /** A snapshot of the scheduler's counters. */
+    /**
+     * A snapshot of the scheduler's counters.
+     *
+     * @return the counters, each read on its own (see {@link SchedulerStats})
+     */
     SchedulerStats stats();
 
     /**
      * Shuts the scheduler down and waits for its fibers to finish and its carriers to end, like
      * {@link java.util.concurrent.ExecutorService#close()}. If interrupted while waiting, calls
-     * {@link #shutdownNow()} and keeps waiting, then restores the interrupt status.
+     * {@link #shutdownNow()} and keeps waiting, then restores the interrupt status. Blocks the
+     * calling thread, as {@link #awaitTermination(Duration)} does.
      */
     @Override
     default void close() {

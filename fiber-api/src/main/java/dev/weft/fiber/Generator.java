@@ -49,8 +49,11 @@ public interface Generator<T> extends Iterable<T>, AutoCloseable {
 
     /**
      * Runs the body until its next yield and returns the value yielded; the pending yield (if any)
-     * returns null in the body. Same as {@code send(null)}.
+     * returns null in the body. Same as {@code send(null)}. Runs the body on the calling
+     * thread (or fiber) and returns when it yields: nothing is scheduled, nothing blocks unless
+     * the body does.
      *
+     * @return the value the body yielded
      * @throws GeneratorExhaustedException if the body returns (carrying its return value) or
      *         the generator is closed
      * @throws IllegalStateException if the generator is already executing
@@ -60,8 +63,10 @@ public interface Generator<T> extends Iterable<T>, AutoCloseable {
 
     /**
      * Resumes the body, making {@code value} the result of the pending {@link Yielder#yield(Object)},
-     * and returns the next value yielded.
+     * and returns the next value yielded. Runs the body on the caller, as {@link #next()} does.
      *
+     * @param value the value for the pending yield (may be null)
+     * @return the next value the body yielded
      * @throws IllegalStateException if {@code value} is not null and the generator has not
      *         started (as in Python, the first call must be {@code next()} or {@code send(null)}),
      *         or if the generator is already executing
@@ -79,6 +84,8 @@ public interface Generator<T> extends Iterable<T>, AutoCloseable {
      * <p>A checked exception is thrown at the yield as it is, though {@code yield} does not
      * declare it; a body catches it with {@code catch (Exception e)}.
      *
+     * @param error the exception to throw at the pending yield
+     * @return the next value the body yielded, if it caught {@code error} and yielded again
      * @throws NullPointerException if {@code error} is null
      * @throws GeneratorExhaustedException if the body catches {@code error} and returns
      * @throws IllegalStateException if the generator is already executing
@@ -99,12 +106,17 @@ public interface Generator<T> extends Iterable<T>, AutoCloseable {
     @Override
     void close();
 
-    /** The current state; a snapshot when read from a thread that is not driving the generator. */
+    /**
+     * The current state; a snapshot when read from a thread that is not driving the generator.
+     *
+     * @return the state
+     */
     State state();
 
     /**
      * The value the body returned.
      *
+     * @return the body's return value (null for a {@link GeneratorBody})
      * @throws IllegalStateException if the body has not returned (still running, suspended,
      *         new, closed by {@link #close()} or ended by an exception)
      */
@@ -116,6 +128,8 @@ public interface Generator<T> extends Iterable<T>, AutoCloseable {
      * the body returns. The iterator advances the generator itself (like Python, where a
      * generator is its own iterator); a value it has looked ahead at belongs to the iterator, so
      * do not mix its use with calls of {@link #next()}.
+     *
+     * @return an iterator that drives this generator
      */
     @Override
     Iterator<T> iterator();
@@ -124,6 +138,8 @@ public interface Generator<T> extends Iterable<T>, AutoCloseable {
      * A lazy sequential stream of the values still to be yielded; the body runs only as the
      * stream pulls elements, and closing the stream (for example with try-with-resources)
      * closes the generator.
+     *
+     * @return a stream that drives this generator
      */
     Stream<T> stream();
 }

@@ -21,6 +21,8 @@ public final class GeneratorExhaustedException extends NoSuchElementException {
     private final transient Object returnValue;
 
     /**
+     * Creates the exception that ends an iteration.
+     *
      * @param returnValue the body's return value, null if it returned none
      */
     public GeneratorExhaustedException(Object returnValue) {
@@ -28,7 +30,11 @@ public final class GeneratorExhaustedException extends NoSuchElementException {
         this.returnValue = returnValue;
     }
 
-    /** The value the body returned (null for a {@link GeneratorBody}). */
+    /**
+     * The value the body returned.
+     *
+     * @return the return value (null for a {@link GeneratorBody})
+     */
     public Object returnValue() {
         return returnValue;
     }

@@ -24,8 +24,15 @@ public final class Generators {
     }
 
     /**
-     * A stackful generator running {@code body}.
+     * A stackful generator running {@code body}. Nothing runs until the first
+     * {@link Generator#next()}.
      *
+     * @param <T> the type of the values yielded
+     * @param body the generator's code
+     * @return a new generator in state {@link Generator.State#NEW}
+     * @throws IllegalStateException if {@code dev.weft:fiber-impl} is not on the class path, or the
+     *         JVM was started without {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}
+     *         (the message shows the line to add)
      * @throws NullPointerException if {@code body} is null
      */
     public static <T> Generator<T> stackful(GeneratorBody<T> body) {
@@ -35,8 +42,14 @@ public final class Generators {
 
     /**
      * A stackful generator running {@code function}, whose return value ends the iteration
-     * (see {@link GeneratorFunction}).
+     * (see {@link GeneratorFunction}). Nothing runs until the first {@link Generator#next()}.
      *
+     * @param <T> the type of the values yielded
+     * @param function the generator's code
+     * @return a new generator in state {@link Generator.State#NEW}
+     * @throws IllegalStateException if {@code dev.weft:fiber-impl} is not on the class path, or the
+     *         JVM was started without {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}
+     *         (the message shows the line to add)
      * @throws NullPointerException if {@code function} is null
      */
     public static <T> Generator<T> stackfulReturning(GeneratorFunction<T, ?> function) {
@@ -45,8 +58,13 @@ public final class Generators {
     }
 
     /**
-     * A stackless generator running {@code body}.
+     * A stackless generator running {@code body}. Nothing runs until the first
+     * {@link Generator#next()}.
      *
+     * @param <T> the type of the values yielded
+     * @param body the generator's code, in a class rewritten by the stackless transformer
+     * @return a new generator in state {@link Generator.State#NEW}
+     * @throws IllegalStateException if {@code dev.weft:fiber-impl} is not on the class path
      * @throws NullPointerException if {@code body} is null
      * @throws IllegalArgumentException if the body's class was not rewritten by the stackless
      *         transformer
@@ -58,7 +76,12 @@ public final class Generators {
 
     /**
      * A stackless generator running {@code function}, whose return value ends the iteration.
+     * Nothing runs until the first {@link Generator#next()}.
      *
+     * @param <T> the type of the values yielded
+     * @param function the generator's code, in a class rewritten by the stackless transformer
+     * @return a new generator in state {@link Generator.State#NEW}
+     * @throws IllegalStateException if {@code dev.weft:fiber-impl} is not on the class path
      * @throws NullPointerException if {@code function} is null
      * @throws IllegalArgumentException if the function's class was not rewritten by the
      *         stackless transformer

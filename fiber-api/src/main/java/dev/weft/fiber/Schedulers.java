@@ -13,6 +13,9 @@ public final class Schedulers {
      * for submissions from outside, and steals half of a random victim's queue when it runs out.
      * Carriers are daemon threads and park when idle.
      *
+     * @param parallelism the number of carriers (compensating carriers come on top, while
+     *        carriers are blocked outside Weft)
+     * @return a new scheduler, running; {@linkplain FiberScheduler#close() close} it when done
      * @throws IllegalArgumentException if {@code parallelism < 1}
      */
     public static FiberScheduler workStealing(int parallelism) {
@@ -24,6 +27,9 @@ public final class Schedulers {
      * A scheduler whose {@code parallelism} carriers share one first-in first-out queue: fibers
      * run in the order they became runnable. Carriers are daemon threads and park when idle.
      *
+     * @param parallelism the number of carriers (compensating carriers come on top, while
+     *        carriers are blocked outside Weft)
+     * @return a new scheduler, running; {@linkplain FiberScheduler#close() close} it when done
      * @throws IllegalArgumentException if {@code parallelism < 1}
      */
     public static FiberScheduler fifo(int parallelism) {
@@ -35,6 +41,8 @@ public final class Schedulers {
      * The scheduler used by fibers started without one: work-stealing, one carrier per available
      * processor, daemon carriers, created on first use and never shut down (its
      * {@code shutdown} methods throw {@link UnsupportedOperationException}).
+     *
+     * @return the JVM-wide default scheduler
      */
     public static FiberScheduler defaultScheduler() {
         return FiberProvider.get().defaultScheduler();

@@ -2,6 +2,7 @@ package dev.weft.fiber.impl;
 
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.Generators;
 import dev.weft.fiber.Schedulers;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Properties that need a JVM of their own: the error a user gets without the
- * {@code --add-exports} flag, and the memory a million parked fibers take.
+ * {@code --add-exports} flag (from a fiber or a stackful generator), and the memory a million parked fibers take.
  *
  * <p>The child runs the same {@code java} executable as this JVM, with this JVM's class path.
  * Its Weft flags are copied from this JVM's own arguments (which the build sets from the one
@@ -100,6 +101,17 @@ class ForkedJvmTest {
     }
 
     @Test
+    void withoutAddExportsTheFirstStackfulGeneratorNamesTheFlag() throws Exception {
+        ChildResult r = runChild(List.of("-Xshare:auto"), MissingFlagChild.class, "generator");
+        assertNotEquals(0, r.exitCode(), "the child succeeded without the flag:\n" + r.output());
+        String firstLine = r.output().lines().filter(l -> l.startsWith("FAILED: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("the child printed no FAILED line:\n" + r.output()));
+        assertTrue(firstLine.startsWith("FAILED: java.lang.IllegalStateException"), r.output());
+        assertTrue(FLAG.matcher(firstLine).find(),
+                "the exception message does not name --add-exports java.base/jdk.internal.vm=ALL-UNNAMED:\n" + r.output());
+    }
+
+    @Test
     void aMillionParkedFibersFitInHalfAGigabyteOfHeap() throws Exception {
         List<String> jvmArgs = new ArrayList<>(weftFlagsOfThisJvm());
         jvmArgs.add("-Xmx512m");
@@ -121,10 +133,17 @@ class ForkedJvmTest {
         System.out.print(r.output());
     }
 
-    /** Child JVM started without {@code --add-exports}: prints how the first fiber start fails. */
+    /**
+     * Child JVM started without {@code --add-exports}: prints how the first fiber start fails, or
+     * with the argument {@code generator}, the first stackful generator.
+     */
     static final class MissingFlagChild {
         public static void main(String[] args) {
             try {
+                if (args.length > 0 && args[0].equals("generator")) {
+                    System.out.println("STARTED, yielded " + Generators.stackful(y -> y.yield(1)).next());
+                    System.exit(0);
+                }
                 Fiber<Integer> f = Fiber.start(() -> 1);
                 System.out.println("STARTED, result " + f.get());
                 System.exit(0);

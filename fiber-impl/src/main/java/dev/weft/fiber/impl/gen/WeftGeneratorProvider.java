@@ -19,10 +19,27 @@ public final class WeftGeneratorProvider implements GeneratorProvider {
     @Override
     public <T> Generator<T> newGenerator(boolean stackless, GeneratorBody<T> body, GeneratorFunction<T, ?> function) {
         if (!stackless) {
+            checkContinuationAccess();
             return new StackfulGenerator<>(body, function);
         }
         checkTransformed(body != null ? body : function);
         return new StacklessGenerator<>(body, function);
+    }
+
+    /**
+     * Fails as a fiber does without the JVM flag (an {@link IllegalStateException} that shows the
+     * line to add), before {@link StackfulGenerator} is loaded: loading it without the flag
+     * throws a bare {@link IllegalAccessError} from its static initializer, and every later use a
+     * {@link NoClassDefFoundError}. The stackless backend needs no flag.
+     */
+    private static void checkContinuationAccess() {
+        Module weft = WeftGeneratorProvider.class.getModule();
+        if (!Object.class.getModule().isExported("jdk.internal.vm", weft)) {
+            String target = weft.isNamed() ? weft.getName() : "ALL-UNNAMED";
+            throw new IllegalStateException("Weft's stackful generators need access to jdk.internal.vm, which this JVM "
+                    + "does not export. Start the JVM with:  --add-exports java.base/jdk.internal.vm=" + target
+                    + "  (or use Generators.stackless, which needs no flag). See Weft's README.");
+        }
     }
 
     /**

@@ -26,6 +26,9 @@ public final class ClassDirectoryTransformer {
     }
 
     /**
+     * Transforms the classes of one directory in place; exits with status 1 on a refusal and 2 on
+     * a usage error.
+     *
      * @param args {@code <classes-dir> [--only <package>]...}: the directory, and optionally the
      *             packages (with sub-packages) whose classes are transformed; other classes are
      *             still read to resolve types

@@ -50,13 +50,20 @@ public final class ClassHierarchy {
     private final Map<String, ClassInfo> cache = new ConcurrentHashMap<>();
 
     /**
+     * Creates a hierarchy that reads class files through a function.
+     *
      * @param classBytes finds the class file of an internal name ({@code java/lang/String}), or null
      */
     public ClassHierarchy(Function<String, byte[]> classBytes) {
         this.classBytes = Objects.requireNonNull(classBytes, "classBytes");
     }
 
-    /** A hierarchy read through {@code loader}'s resources (JDK classes through the platform's). */
+    /**
+     * A hierarchy read through {@code loader}'s resources (JDK classes through the platform's).
+     *
+     * @param loader where class files are read from
+     * @return a new hierarchy with an empty cache
+     */
     public static ClassHierarchy of(ClassLoader loader) {
         return new ClassHierarchy(name -> resourceBytes(loader, name));
     }

@@ -61,7 +61,13 @@ public final class StacklessCoroutine implements Runnable {
         this.executor = executor;
     }
 
-    /** A coroutine driven by hand: each {@link #run()} runs it to its next {@link #yieldNow()} or its end. */
+    /**
+     * A coroutine driven by hand: each {@link #run()} runs it to its next {@link #yieldNow()} or its end.
+     *
+     * @param body the coroutine's code, in a class rewritten by the transformer
+     * @return the coroutine, not yet run
+     * @throws NullPointerException if {@code body} is null
+     */
     public static StacklessCoroutine create(Body body) {
         return new StacklessCoroutine(body, null);
     }
@@ -70,7 +76,10 @@ public final class StacklessCoroutine implements Runnable {
      * Submits a coroutine to {@code executor}, which runs it in steps: after each
      * {@link #yieldNow()} the coroutine is submitted again.
      *
+     * @param executor what runs each step
+     * @param body the coroutine's code, in a class rewritten by the transformer
      * @return the coroutine; {@link #completion()} tells when it ends
+     * @throws NullPointerException if {@code executor} or {@code body} is null
      */
     public static StacklessCoroutine start(Executor executor, Body body) {
         StacklessCoroutine c = new StacklessCoroutine(body, Objects.requireNonNull(executor, "executor"));
@@ -129,12 +138,20 @@ public final class StacklessCoroutine implements Runnable {
         }
     }
 
-    /** Whether the body has returned or thrown. */
+    /**
+     * Whether the body has returned or thrown.
+     *
+     * @return {@code true} once the coroutine has ended
+     */
     public boolean isDone() {
         return (int) STATE.getAcquire(this) == DONE;
     }
 
-    /** Completes when the body returns, or exceptionally with what it threw. */
+    /**
+     * Completes when the body returns, or exceptionally with what it threw.
+     *
+     * @return the coroutine's completion (the same future on every call)
+     */
     public CompletableFuture<Void> completion() {
         return completion;
     }

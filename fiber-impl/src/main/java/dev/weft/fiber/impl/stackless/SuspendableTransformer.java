@@ -97,13 +97,20 @@ public final class SuspendableTransformer {
     private final ClassHierarchy hierarchy;
 
     /**
+     * Creates a transformer.
+     *
      * @param hierarchy where the transformer reads the classes a rewritten class refers to
      */
     public SuspendableTransformer(ClassHierarchy hierarchy) {
         this.hierarchy = Objects.requireNonNull(hierarchy, "hierarchy");
     }
 
-    /** A transformer that reads referenced classes through {@code loader}'s resources. */
+    /**
+     * A transformer that reads referenced classes through {@code loader}'s resources.
+     *
+     * @param loader where referenced class files are read from
+     * @return a new transformer
+     */
     public static SuspendableTransformer forClassLoader(ClassLoader loader) {
         return new SuspendableTransformer(ClassHierarchy.of(loader));
     }
@@ -111,6 +118,7 @@ public final class SuspendableTransformer {
     /**
      * Rewrites one class file.
      *
+     * @param classFile the class file's bytes; not modified
      * @return the rewritten class file, or {@code classFile} itself (same array) when the class
      *         holds no suspendable code or was transformed before
      * @throws TransformRefusedException if the class has suspension points the transformer
@@ -129,6 +137,7 @@ public final class SuspendableTransformer {
      * {@link IllegalStateException} with the refusal message, for callers that cannot fail
      * (a {@code -javaagent}: the JVM ignores exceptions thrown by a class-file transformer).
      *
+     * @param classFile the class file's bytes; not modified
      * @return the class file and the refusals (empty if none)
      */
     public Result transformOrStub(byte[] classFile) {

@@ -35,7 +35,11 @@ public final class TransformRefusedException extends RuntimeException {
         this.refusals = List.copyOf(refusals);
     }
 
-    /** Every refused construct of the class, in method order. */
+    /**
+     * Every refused construct of the class, in method order.
+     *
+     * @return the refusals, not empty, unmodifiable
+     */
     public List<Refusal> refusals() {
         return refusals;
     }

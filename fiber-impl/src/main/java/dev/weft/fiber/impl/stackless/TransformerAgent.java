@@ -36,7 +36,12 @@ public final class TransformerAgent {
         instrumentation.addTransformer(new Transformer(parsePackages(args)));
     }
 
-    /** Same as {@link #premain}, for an agent loaded into a running JVM (affects classes loaded later). */
+    /**
+     * Same as {@link #premain}, for an agent loaded into a running JVM (affects classes loaded later).
+     *
+     * @param args        comma-separated package prefixes to transform, or null/empty for all
+     * @param instrumentation the JVM's instrumentation
+     */
     public static void agentmain(String args, Instrumentation instrumentation) {
         premain(args, instrumentation);
     }

@@ -24,6 +24,8 @@ public final class TransformingClassLoader extends ClassLoader {
     private final SuspendableTransformer transformer;
 
     /**
+     * Creates a loader that transforms the classes {@code transformed} selects.
+     *
      * @param parent      where class files are read from, and every other class is loaded
      * @param transformed which binary class names ({@code com.example.Foo$Bar}) this loader
      *                    loads and transforms
@@ -34,7 +36,14 @@ public final class TransformingClassLoader extends ClassLoader {
         this.transformer = SuspendableTransformer.forClassLoader(parent);
     }
 
-    /** A loader that transforms the classes of the given packages and their sub-packages. */
+    /**
+     * A loader that transforms the classes of the given packages and their sub-packages.
+     *
+     * @param parent   where class files are read from, and every other class is loaded
+     * @param packages package names ({@code com.example}) whose classes are transformed
+     * @return a new loader
+     * @throws NullPointerException if {@code parent} or a package is null
+     */
     public static TransformingClassLoader forPackages(ClassLoader parent, String... packages) {
         String[] prefixes = packages.clone();
         for (int i = 0; i < prefixes.length; i++) {
