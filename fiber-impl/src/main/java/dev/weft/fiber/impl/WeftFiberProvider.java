@@ -25,9 +25,12 @@ public final class WeftFiberProvider implements FiberProvider {
 
     public WeftFiberProvider() {
         Module base = Object.class.getModule();
-        if (!base.isExported("jdk.internal.vm", WeftFiberProvider.class.getModule())) {
+        Module weft = WeftFiberProvider.class.getModule();
+        if (!base.isExported("jdk.internal.vm", weft)) {
+            // On the class path the flag names ALL-UNNAMED; on the module path, Weft's module.
+            String flag = weft.isNamed() ? "--add-exports java.base/jdk.internal.vm=" + weft.getName() : REQUIRED_FLAG;
             throw new IllegalStateException("Weft needs access to jdk.internal.vm, which this JVM does not export. "
-                    + "Start the JVM with:  " + REQUIRED_FLAG
+                    + "Start the JVM with:  " + flag
                     + "  (Maven Surefire/exec: add it to argLine or the java arguments; an executable JAR: "
                     + "manifest attribute 'Add-Exports: java.base/jdk.internal.vm'). See Weft's README.");
         }
