@@ -1504,6 +1504,71 @@ abstract class SchedulerContractTest {
     }
 
     @Test
+    void aFiberSleepingInsideAMonitorCanBeInterruptedAndItsInterruptIsConsumedOnce() throws Exception {
+        FiberScheduler s = scheduler();
+        Object monitor = new Object();
+        Fiber<String> f = start(s, () -> {
+            synchronized (monitor) {
+                try {
+                    Fiber.sleep(Duration.ofDays(1));
+                    return "slept a day";
+                } catch (InterruptedException expected) {
+                    // Consumed: a foreign wait in the same mount (the carrier was interrupted to
+                    // end the pinned sleep) must not see the interrupt a second time.
+                    monitor.wait(1);
+                    return "interrupted once";
+                }
+            }
+        });
+        Await.state(f, Fiber.State.PINNED);
+        f.interrupt();
+        assertEquals("interrupted once", f.get(Await.HANG));
+        assertMonitorFree(monitor);
+    }
+
+    @Test
+    void aFiberParkedInsideAMonitorCanBeCancelledAndLeavesTheMonitor() throws Exception {
+        FiberScheduler s = scheduler();
+        Object monitor = new Object();
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        Fiber<Void> f = start(s, () -> {
+            synchronized (monitor) {
+                try {
+                    while (true) {
+                        Fiber.park();
+                    }
+                } finally {
+                    finallyRan.set(true);
+                }
+            }
+        });
+        Await.state(f, Fiber.State.PINNED);
+        assertTrue(f.cancel());
+        Await.joined(f);
+        assertThrows(CancellationException.class, f::get);
+        assertTrue(finallyRan.get(), "the cancelled fiber's finally did not run");
+        assertMonitorFree(monitor);
+    }
+
+    @Test
+    void aTimedJoinInsideAMonitorTimesOut() throws Exception {
+        FiberScheduler s = scheduler();
+        Object monitor = new Object();
+        AtomicBoolean release = new AtomicBoolean();
+        Fiber<Void> never = start(s, () -> parkUntil(release));
+        Fiber<Boolean> joiner = start(s, () -> {
+            synchronized (monitor) {
+                return never.join(Duration.ofMillis(20));
+            }
+        });
+        assertEquals(Boolean.FALSE, joiner.get(Await.HANG), "the join inside the monitor did not time out");
+        release.set(true);
+        never.unpark();
+        Await.joined(never);
+        assertMonitorFree(monitor);
+    }
+
+    @Test
     void suspensionInsideMonitorIsCountedAsPinned() throws Exception {
         FiberScheduler s = scheduler();
         Object monitor = new Object();

@@ -42,6 +42,7 @@ import java.util.concurrent.locks.LockSupport;
  *   PARKING   -> PARKED      afterRun(), then re-reads the permit
  *   PARKED    -> UNPARKED    unpark() or afterRun() (CAS: exactly one of them resubmits)
  *   PARKING   -> PINNED      the yield was pinned: the fiber parks its carrier thread instead
+ *   RUNNING   -> PINNED      park0() found a monitor held by the fiber (HeldMonitors): it parks its carrier without yielding
  *   PINNED    -> RUNNING     the carrier thread wakes and sees the permit
  *   RUNNING   -> TERMINATED  the body returned or threw (afterRun())
  *   NEW       -> TERMINATED  started after cancel(), or rejected by the scheduler
@@ -636,8 +637,7 @@ public final class FiberImpl<V> implements Fiber<V> {
         boolean permitTaken = permit && PERMIT.compareAndSet(this, true, false);
         try {
             while (true) {
-                if (interrupted) {
-                    interrupted = false;
+                if (clearInterrupt()) {
                     throw new InterruptedException(this + " was interrupted while sleeping");
                 }
                 long left = deadline - System.nanoTime();
@@ -666,18 +666,20 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (f == null) {
             return Thread.interrupted();
         }
-        boolean was = f.clearInterrupt();
-        if (was) {
-            CurrentThread.clearInterrupt();
-        }
-        return was;
+        return f.clearInterrupt();
     }
 
-    /** Tests and clears this fiber's interrupt status. */
+    /**
+     * Tests and clears this fiber's interrupt status; called by the fiber itself, mounted. When
+     * it was set, also clears its carrier's status, which {@link #interruptCarrier} may have set in
+     * this mount: the fiber has now consumed that interrupt, and a later foreign call in the same
+     * mount ({@code Object.wait} inside the monitor a pinned sleep was in) must not see it again.
+     */
     private boolean clearInterrupt() {
         boolean was = interrupted;
         if (was) {
             interrupted = false;
+            CurrentThread.clearInterrupt();
         }
         return was;
     }

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * monitor (the ones that do: {@code ThreadMXBean} with locked monitors, ~23 us and a VM
  * operation; {@code LiveStackFrame.getMonitors}, which needs {@code --add-opens}). What is
  * available is a {@link StackWalker} walk with bytecode indexes. {@link #heldBy} walks the
- * caller's frames up to the fiber's entry ({@code FiberImpl.run}), and for each frame looks its
+ * caller's frames up to the fiber's entry ({@code FiberImpl.mount}), and for each frame looks its
  * method and bytecode index up in {@link MonitorRegions}, computed once per class from its class
  * file (a {@link ClassValue}, so classes can still be unloaded). A frame of a class with no
  * monitor anywhere costs one {@code ClassValue} lookup.
@@ -56,7 +56,7 @@ final class HeldMonitors {
      * Frames fetched by the JVM in the first batch of a walk: a fiber's stack at a suspension
      * point is usually shallower, so one batch does.
      */
-    private static final int BATCH = 32;
+    private static final int BATCH = 16;
 
     /** Classes only, no method names or indexes: the cheap first look. */
     private static final StackWalker CLASSES = StackWalker.getInstance(
@@ -74,6 +74,7 @@ final class HeldMonitors {
     };
 
     private static final String CORE = "dev.weft.fiber.impl.core.";
+    private static final System.Logger LOG = System.getLogger("dev.weft.fiber.pinning");
 
     private HeldMonitors() {
     }
@@ -85,8 +86,10 @@ final class HeldMonitors {
     static StackTraceElement heldBy() {
         try {
             return (StackTraceElement) walk.invokeExact();
+        } catch (RuntimeException | Error e) {
+            throw e; // a StackOverflowError or OutOfMemoryError of the walk reaches the caller as itself
         } catch (Throwable t) {
-            throw new AssertionError("the held-monitor walk cannot throw", t);
+            throw new AssertionError("the held-monitor walk throws no checked exception", t);
         }
     }
 
@@ -118,7 +121,7 @@ final class HeldMonitors {
 
     /**
      * Whether some frame of the fiber has a class with a method that can hold a monitor. Without
-     * method names, the fiber's entry is recognised as {@code FiberImpl.run} calling
+     * method names, the fiber's entry is recognised as {@code FiberImpl.mount} calling
      * {@code StackfulContinuation.resume}: a {@code FiberImpl} frame right below a
      * {@code StackfulContinuation} frame (a generator's {@code resume} has a generator below it).
      */
@@ -143,7 +146,7 @@ final class HeldMonitors {
         while (it.hasNext()) {
             StackWalker.StackFrame f = it.next();
             Class<?> c = f.getDeclaringClass();
-            if (c == FiberImpl.class && "run".equals(f.getMethodName())) {
+            if (c == FiberImpl.class && "mount".equals(f.getMethodName())) {
                 return null; // the fiber's entry: below it are the carrier's frames
             }
             MonitorRegions r = REGIONS.get(c);
@@ -166,9 +169,12 @@ final class HeldMonitors {
                     return r;
                 }
             }
-        } catch (IOException | RuntimeException unreadable) {
+        } catch (IOException | RuntimeException | LinkageError unreadable) {
             // fall through to reflection
         }
+        LOG.log(System.Logger.Level.DEBUG, "Weft cannot read the class file of " + c.getName()
+                + "; a fiber suspended inside one of its synchronized blocks (not methods) would not be seen"
+                + " holding the monitor");
         return synchronizedMethodsOf(c);
     }
 

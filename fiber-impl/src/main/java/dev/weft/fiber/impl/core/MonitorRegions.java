@@ -18,8 +18,11 @@ import java.util.Map;
  * the count held before each instruction it covers (that instruction may throw before it
  * completes), up to the first covering handler that catches everything. Where paths meet, the larger count is kept, so the answer errs towards "held":
  * a frame wrongly said to hold a monitor costs a pinned park, one wrongly said to hold none
- * would cost mutual exclusion. ASM is not used because its tree API does not expose
- * instruction offsets, which is what a stack walk reports.
+ * would cost mutual exclusion. A stack walk reports bytecode offsets, which ASM's tree API
+ * exposes only for the labels it creates, so reading the code array directly is simpler.
+ * Only call instructions get a count: a frame below the top of a stack is stopped at a call, and
+ * an offset that is no call in these bytes means the code running was rewritten (an agent),
+ * which {@link #holdsAt} answers with "held".
  *
  * <p>Bytecode from {@code javac} and the Kotlin compiler locks in nested, structured regions
  * (HotSpot's JIT relies on it too), so the count at a call instruction is exact for them. A
@@ -35,6 +38,8 @@ final class MonitorRegions {
     /** Marks a {@code synchronized} method: its frame holds its monitor at every index. */
     private static final byte[] WHOLE_METHOD = new byte[0];
     private static final int MAX_COUNT = 100;
+    /** In a method's counts: the index is not a call instruction (see {@link #flow}). */
+    private static final byte NOT_A_CALL = -1;
 
     /** Method name, then descriptor, to the count at each bytecode index (or {@link #WHOLE_METHOD}). */
     private final Map<String, Map<String, byte[]>> methods;
@@ -57,7 +62,11 @@ final class MonitorRegions {
         return new MonitorRegions(m);
     }
 
-    /** Whether a frame of {@code name}{@code descriptor} stopped at {@code bci} holds a monitor. */
+    /**
+     * Whether a frame of {@code name}{@code descriptor} stopped at {@code bci} (a call) holds a
+     * monitor; also true when {@code bci} is no call instruction of this class file, which means
+     * the code running is not these bytes.
+     */
     boolean holdsAt(String name, String descriptor, int bci) {
         Map<String, byte[]> byDesc = methods.get(name);
         if (byDesc == null) {
@@ -67,7 +76,14 @@ final class MonitorRegions {
         if (counts == null) {
             return false;
         }
-        return counts == WHOLE_METHOD || (bci >= 0 && bci < counts.length && counts[bci] > 0);
+        return counts == WHOLE_METHOD || bci < 0 || bci >= counts.length || counts[bci] != 0;
+    }
+
+    /** The methods that can hold a monitor, as {@code name + descriptor} (for tests). */
+    java.util.Set<String> methodKeys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        methods.forEach((name, byDesc) -> byDesc.keySet().forEach(d -> keys.add(name + d)));
+        return keys;
     }
 
     /** Whether some method of this class can hold a monitor. */
@@ -248,9 +264,16 @@ final class MonitorRegions {
                 }
             }
         }
+        // A frame below the top of a stack is always stopped at a call. An index that is no call
+        // instruction in these bytes means the running code is not this class file (a Java agent
+        // or a class loader rewrote it): NOT_A_CALL makes holdsAt answer "held", the safe side.
         byte[] out = new byte[codeLength];
-        for (int i = 0; i < codeLength; i++) {
-            out[i] = (byte) Math.max(count[i], 0);
+        java.util.Arrays.fill(out, NOT_A_CALL);
+        for (int pc = 0; pc < codeLength; pc += length(b, code, pc)) {
+            int op = b[code + pc] & 0xff;
+            if (op >= 0xb6 && op <= 0xba) { // invokevirtual, invokespecial, invokestatic, invokeinterface, invokedynamic
+                out[pc] = (byte) Math.max(count[pc], 0);
+            }
         }
         return out;
     }
@@ -337,12 +360,15 @@ final class MonitorRegions {
             pos += n;
         }
 
-        /** A constant-pool UTF-8 entry; modified UTF-8 differs from UTF-8 only in ways names here do not use. */
+        /** A constant-pool entry in the class file's modified UTF-8 (what {@code DataInput.readUTF} reads). */
         String utf8() {
             int len = u2();
-            String s = new String(bytes, pos, len, java.nio.charset.StandardCharsets.UTF_8);
-            pos += len;
-            return s;
+            skip(len);
+            try {
+                return new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes, pos - len - 2, len + 2)).readUTF();
+            } catch (java.io.IOException malformed) {
+                throw new IllegalArgumentException("malformed constant-pool string", malformed);
+            }
         }
     }
 }

@@ -196,6 +196,108 @@ class HeldMonitorsTest {
         assertEquals("forEach", e.getMethodName());
     }
 
+    /** A scheduler whose one thread runs every task while holding a monitor of its own. */
+    private static final class LockingCarrierScheduler extends java.util.concurrent.AbstractExecutorService {
+        final Object carrierLock = new Object();
+        final java.util.concurrent.LinkedBlockingQueue<Runnable> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        final Thread carrier = Thread.ofPlatform().daemon(true).start(() -> {
+            try {
+                while (true) {
+                    Runnable task = queue.take();
+                    synchronized (carrierLock) {
+                        task.run();
+                    }
+                }
+            } catch (InterruptedException e) {
+                // shut down
+            }
+        });
+
+        @Override
+        public void execute(Runnable command) {
+            queue.add(command);
+        }
+
+        @Override
+        public void shutdown() {
+            carrier.interrupt();
+        }
+
+        @Override
+        public java.util.List<Runnable> shutdownNow() {
+            carrier.interrupt();
+            return java.util.List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+            return false;
+        }
+    }
+
+    @Test
+    void aMonitorTheCarrierHoldsBelowTheFiberIsNotTheFibers() throws Exception {
+        LockingCarrierScheduler executor = new LockingCarrierScheduler();
+        FiberScheduler s = new FiberScheduler() {
+            @Override
+            public void execute(Runnable task) {
+                executor.execute(task);
+            }
+
+            @Override
+            public void shutdown() {
+                executor.shutdown();
+            }
+
+            @Override
+            public void shutdownNow() {
+                executor.shutdownNow();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return false;
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return false;
+            }
+
+            @Override
+            public boolean awaitTermination(Duration timeout) {
+                return false;
+            }
+
+            @Override
+            public dev.weft.fiber.SchedulerStats stats() {
+                return new dev.weft.fiber.SchedulerStats("locking", 1, 1, 0, 0, 0, 0, 0, 0);
+            }
+        };
+        try {
+            // This class has synchronized methods, so the precise walk runs; it must stop at the
+            // fiber's entry and not report the carrier's own monitor below it.
+            // A lambda of this class on the fiber's stack: its class can hold monitors, so the
+            // precise walk runs and must stop at the fiber's entry.
+            Fiber<StackTraceElement> outside = Fiber.builder().scheduler(s).start(() -> notHoldingAnything(2));
+            Fiber<StackTraceElement> inside = Fiber.builder().scheduler(s).start((Callable<StackTraceElement>) this::insideBlock);
+            assertNull(outside.get(Duration.ofSeconds(30)), "the carrier's monitor was taken for the fiber's");
+            assertEquals("insideBlock", method(inside.get(Duration.ofSeconds(30))));
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
     @Test
     void insideAFiberOnlyTheFibersFramesCount() throws Exception {
         try (FiberScheduler s = Schedulers.workStealing(1)) {

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link MonitorRegions}' own class-file reader against real bytecode: every class of
  * {@code java.base} parses, and the methods it says can hold a monitor are exactly those ASM finds
- * with a {@code monitorenter} or the {@code synchronized} flag.
+ * with a {@code monitorenter} or the {@code synchronized} flag (the counts per index are pinned by
+ * {@code HeldMonitorsTest}).
  */
 class MonitorRegionsTest {
 
@@ -73,8 +74,8 @@ class MonitorRegionsTest {
                 if (!expected.isEmpty()) {
                     withMonitors++;
                 }
-                if (expected.isEmpty() != !r.any()) {
-                    disagreements.add(p + ": ASM " + expected + ", ours " + r);
+                if (!new java.util.TreeSet<>(expected).equals(r.methodKeys())) {
+                    disagreements.add(p + ": ASM " + expected + ", ours " + r.methodKeys());
                 }
             }
         }
