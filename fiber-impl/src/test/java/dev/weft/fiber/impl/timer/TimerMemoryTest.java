@@ -46,7 +46,10 @@ class TimerMemoryTest {
      */
     @Test
     void aHundredThousandSleepsOnOneDeadlineAllWakeInAQuarterGigabyteAndLaterSleepsStillReturn() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto"),
+        // -Xbatch and the child's warm-up: parked fibers are measured with the park path compiled,
+        // as in ForkedJvmTest (interpreted frames make every frozen stack several times larger,
+        // and 100,000 of them parked while the JIT is still cold ran out of the 256 MiB once).
+        ChildJvm.Result r = ChildJvm.run(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto", "-Xbatch"),
                 SharedDeadlineChild.class, Integer.toString(SHARED_DEADLINE_FIBERS));
         assertEquals(0, r.exitCode(), "child failed:\n" + r.output());
         int late = reported("LATE", r.output());
@@ -94,6 +97,7 @@ class TimerMemoryTest {
             Fiber<?>[] fibers = new Fiber<?>[n];
             try (FiberScheduler s = Schedulers.workStealing(2)) {
                 Fiber.Builder builder = Fiber.builder().scheduler(s);
+                warmUp(builder);
                 for (int i = 0; i < n; i++) {
                     fibers[i] = builder.start(() -> {
                         while (!released) {
@@ -197,6 +201,31 @@ class TimerMemoryTest {
     }
 
     /** Waits until every fiber is parked (or already done); exits the child after 2 minutes. */
+    /** Compiles the park and sleep paths first: rounds of 20,000 fibers that park, are unparked and sleep briefly. */
+    private static void warmUp(Fiber.Builder builder) throws Exception {
+        for (int round = 0; round < 5; round++) {
+            java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean();
+            Fiber<?>[] warm = new Fiber<?>[20_000];
+            for (int i = 0; i < warm.length; i++) {
+                warm[i] = builder.start(() -> {
+                    while (!go.get()) {
+                        Fiber.park();
+                    }
+                    Fiber.sleep(Duration.ofNanos(1));
+                    return null;
+                });
+            }
+            awaitParked(warm);
+            go.set(true);
+            for (Fiber<?> f : warm) {
+                f.unpark();
+            }
+            for (Fiber<?> f : warm) {
+                f.join();
+            }
+        }
+    }
+
     private static void awaitParked(Fiber<?>[] fibers) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         for (Fiber<?> f : fibers) {
