@@ -1,4 +1,4 @@
-package dev.weft.fiber.impl.timer;
+package dev.weft.fiber.impl;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -14,33 +14,42 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Runs a main class in a JVM of its own, for properties that need a heap of a given size. As in
- * {@code ForkedJvmTest}: the same {@code java} executable and class path as this JVM, and the
- * Weft flags copied from this JVM's arguments (which the build sets from the one POM property).
+ * Runs a main class in a JVM of its own, for properties that need a heap of a given size or a JVM
+ * without the Weft flags: the same {@code java} executable and class path as this JVM, and the
+ * Weft flags copied from this JVM's arguments (which the build sets from the one POM property),
+ * never spelled out here.
  */
-final class ChildJvm {
+public final class ChildJvm {
     /** A bound that only a hang (or a heap thrashing at its limit) reaches. */
     static final Duration TIME_LIMIT = Duration.ofMinutes(3);
 
-    record Result(int exitCode, String output) {
+    /** What the child printed (stdout and stderr together) and how it exited. */
+    public record Result(int exitCode, String output) {
     }
 
     private ChildJvm() {
     }
 
-    /** Runs {@code mainClass} with the Weft flags plus {@code jvmArgs}; stdout and stderr together. */
-    static Result run(List<String> jvmArgs, Class<?> mainClass, String... args) throws IOException, InterruptedException {
+    /** Runs {@code mainClass} with the Weft flags plus {@code jvmArgs}. */
+    public static Result run(List<String> jvmArgs, Class<?> mainClass, String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(weftFlagsOfThisJvm());
+        all.addAll(jvmArgs);
+        return runWithoutWeftFlags(all, mainClass, args);
+    }
+
+    /** Runs {@code mainClass} with {@code jvmArgs} only: no Weft flag unless {@code jvmArgs} has it. */
+    public static Result runWithoutWeftFlags(List<String> jvmArgs, Class<?> mainClass, String... args)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new AssertionError("cannot find the java executable of this JVM"));
         List<String> command = new ArrayList<>();
         command.add(java);
-        command.addAll(weftFlagsOfThisJvm());
         command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
         command.addAll(List.of(args));
-        Path output = Files.createTempFile("weft-timer-child-", ".out");
+        Path output = Files.createTempFile("weft-child-", ".out");
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             if (!p.waitFor(TIME_LIMIT.toSeconds(), TimeUnit.SECONDS)) {

@@ -6,12 +6,6 @@ import dev.weft.fiber.Generators;
 import dev.weft.fiber.Schedulers;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Properties that need a JVM of their own: the error a user gets without the
  * {@code --add-exports} flag (from a fiber or a stackful generator), and the memory a million parked fibers take.
  *
- * <p>The child runs the same {@code java} executable as this JVM, with this JVM's class path.
- * Its Weft flags are copied from this JVM's own arguments (which the build sets from the one
- * POM property), never spelled out here.
+ * <p>The children run through {@link ChildJvm}.
  */
 class ForkedJvmTest {
 
@@ -39,59 +30,9 @@ class ForkedJvmTest {
 
     private static final int PARKED_FIBERS = 1_000_000;
 
-    /** A bound that only a hang (or a heap thrashing at its limit) reaches. */
-    private static final Duration CHILD_TIME_LIMIT = Duration.ofMinutes(2);
-
-    record ChildResult(int exitCode, String output) {
-    }
-
-    /** Runs {@code mainClass} in a new JVM with {@code jvmArgs}; stdout and stderr together. */
-    private static ChildResult runChild(List<String> jvmArgs, Class<?> mainClass, String... args)
-            throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command()
-                .orElseThrow(() -> new AssertionError("cannot find the java executable of this JVM"));
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
-        command.addAll(List.of(args));
-        Path output = Files.createTempFile("weft-child-", ".out");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            if (!p.waitFor(CHILD_TIME_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
-                fail("child JVM did not exit within " + CHILD_TIME_LIMIT + ": " + command + "\n"
-                        + Files.readString(output, StandardCharsets.UTF_8));
-            }
-            return new ChildResult(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(output);
-        }
-    }
-
-    /** This JVM's {@code --add-exports}/{@code --add-opens} arguments, as set by the build. */
-    private static List<String> weftFlagsOfThisJvm() {
-        List<String> flags = new ArrayList<>();
-        List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.startsWith("--add-exports=") || a.startsWith("--add-opens=")) {
-                flags.add(a);
-            } else if ((a.equals("--add-exports") || a.equals("--add-opens")) && i + 1 < args.size()) {
-                flags.add(a);
-                flags.add(args.get(++i));
-            }
-        }
-        assertFalse(flags.isEmpty(), "this JVM was started without the Weft flags: " + args);
-        return flags;
-    }
-
     @Test
     void withoutAddExportsTheFirstStartNamesTheFlag() throws Exception {
-        ChildResult r = runChild(List.of("-Xshare:auto"), MissingFlagChild.class);
+        ChildJvm.Result r = ChildJvm.runWithoutWeftFlags(List.of("-Xshare:auto"), MissingFlagChild.class);
         assertNotEquals(0, r.exitCode(), "the child succeeded without the flag:\n" + r.output());
         String firstLine = r.output().lines().filter(l -> l.startsWith("FAILED: ")).findFirst()
                 .orElseThrow(() -> new AssertionError("the child printed no FAILED line:\n" + r.output()));
@@ -102,7 +43,7 @@ class ForkedJvmTest {
 
     @Test
     void withoutAddExportsTheFirstStackfulGeneratorNamesTheFlag() throws Exception {
-        ChildResult r = runChild(List.of("-Xshare:auto"), MissingFlagChild.class, "generator");
+        ChildJvm.Result r = ChildJvm.runWithoutWeftFlags(List.of("-Xshare:auto"), MissingFlagChild.class, "generator");
         assertNotEquals(0, r.exitCode(), "the child succeeded without the flag:\n" + r.output());
         String firstLine = r.output().lines().filter(l -> l.startsWith("FAILED: ")).findFirst()
                 .orElseThrow(() -> new AssertionError("the child printed no FAILED line:\n" + r.output()));
@@ -113,7 +54,7 @@ class ForkedJvmTest {
 
     @Test
     void aMillionParkedFibersFitInHalfAGigabyteOfHeap() throws Exception {
-        List<String> jvmArgs = new ArrayList<>(weftFlagsOfThisJvm());
+        List<String> jvmArgs = new ArrayList<>();
         jvmArgs.add("-Xmx512m");
         jvmArgs.add("-XX:+ExitOnOutOfMemoryError"); // an OutOfMemoryError in a carrier must not leave the child hanging
         jvmArgs.add("-Xshare:auto");
@@ -122,7 +63,7 @@ class ForkedJvmTest {
         // million fibers first park, and interpreted frames make every stack chunk larger (heap
         // after GC ranged from 340 to 470 MiB between runs, and once ran out).
         jvmArgs.add("-Xbatch");
-        ChildResult r = runChild(jvmArgs, MillionParkedChild.class, Integer.toString(PARKED_FIBERS));
+        ChildJvm.Result r = ChildJvm.run(jvmArgs, MillionParkedChild.class, Integer.toString(PARKED_FIBERS));
         assertEquals(0, r.exitCode(), "child failed:\n" + r.output());
         Matcher parked = Pattern.compile("^PARKED (\\d+)$", Pattern.MULTILINE).matcher(r.output());
         assertTrue(parked.find(), r.output());

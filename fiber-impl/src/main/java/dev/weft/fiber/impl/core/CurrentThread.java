@@ -18,24 +18,23 @@ import java.lang.invoke.MethodType;
 public final class CurrentThread {
 
     /** Non-final on purpose: a constant method handle would be inlined, and the read with it. */
-    private static MethodHandle lookup = handle();
+    private static MethodHandle lookup =
+            staticHandle(MethodHandles.lookup(), Thread.class, "currentThread", MethodType.methodType(Thread.class));
     /** {@link Thread#interrupted()}, non-final for the same reason. */
-    private static MethodHandle interrupted = interruptedHandle();
+    private static MethodHandle interrupted =
+            staticHandle(MethodHandles.lookup(), Thread.class, "interrupted", MethodType.methodType(boolean.class));
 
     private CurrentThread() {
     }
 
-    private static MethodHandle handle() {
+    /**
+     * A static method found by {@code lookup}, for the non-final handle fields that keep a call
+     * from being inlined (here, {@link HeldMonitors}, {@link StackfulContinuation}); a missing
+     * method is a build error, so it fails class initialisation.
+     */
+    static MethodHandle staticHandle(MethodHandles.Lookup lookup, Class<?> owner, String name, MethodType type) {
         try {
-            return MethodHandles.lookup().findStatic(Thread.class, "currentThread", MethodType.methodType(Thread.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private static MethodHandle interruptedHandle() {
-        try {
-            return MethodHandles.lookup().findStatic(Thread.class, "interrupted", MethodType.methodType(boolean.class));
+            return lookup.findStatic(owner, name, type);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -102,15 +102,8 @@ final class HeldMonitors {
      * through this handle; {@code ForkedJvmTest}). A frame of ours is frozen with every parked
      * fiber, so what it inlines matters.
      */
-    private static MethodHandle walk = walkHandle();
-
-    private static MethodHandle walkHandle() {
-        try {
-            return MethodHandles.lookup().findStatic(HeldMonitors.class, "walk", MethodType.methodType(StackTraceElement.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static MethodHandle walk = CurrentThread.staticHandle(MethodHandles.lookup(), HeldMonitors.class, "walk",
+            MethodType.methodType(StackTraceElement.class));
 
     private static StackTraceElement walk() {
         if (!CLASSES.walk(HeldMonitors::anyClassCanHold)) {

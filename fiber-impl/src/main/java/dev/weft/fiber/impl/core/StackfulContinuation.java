@@ -132,16 +132,9 @@ public abstract class StackfulContinuation extends Continuation {
     // Current continuation, safe across migration
 
     /** Non-final on purpose: a constant method handle would be inlined, and with it the stale read. */
-    private static MethodHandle currentLookup = lookupHandle();
-
-    private static MethodHandle lookupHandle() {
-        try {
-            return MethodHandles.lookup().findStatic(StackfulContinuation.class, "currentUninlined",
-                    MethodType.methodType(StackfulContinuation.class, ContinuationScope.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static MethodHandle currentLookup = CurrentThread.staticHandle(MethodHandles.lookup(),
+            StackfulContinuation.class, "currentUninlined",
+            MethodType.methodType(StackfulContinuation.class, ContinuationScope.class));
 
     private static StackfulContinuation currentUninlined(ContinuationScope scope) {
         return (StackfulContinuation) Continuation.getCurrentContinuation(scope);

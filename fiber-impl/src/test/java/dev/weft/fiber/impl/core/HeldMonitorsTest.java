@@ -197,7 +197,7 @@ class HeldMonitorsTest {
     }
 
     /** A scheduler whose one thread runs every task while holding a monitor of its own. */
-    private static final class LockingCarrierScheduler extends java.util.concurrent.AbstractExecutorService {
+    private static final class LockingCarrierScheduler extends StubScheduler {
         final Object carrierLock = new Object();
         final java.util.concurrent.LinkedBlockingQueue<Runnable> queue = new java.util.concurrent.LinkedBlockingQueue<>();
         final Thread carrier = Thread.ofPlatform().daemon(true).start(() -> {
@@ -213,88 +213,34 @@ class HeldMonitorsTest {
             }
         });
 
+        LockingCarrierScheduler() {
+            super("locking");
+        }
+
         @Override
         public void execute(Runnable command) {
             queue.add(command);
         }
 
         @Override
-        public void shutdown() {
+        public void shutdownNow() {
             carrier.interrupt();
-        }
-
-        @Override
-        public java.util.List<Runnable> shutdownNow() {
-            carrier.interrupt();
-            return java.util.List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
-            return false;
         }
     }
 
     @Test
     void aMonitorTheCarrierHoldsBelowTheFiberIsNotTheFibers() throws Exception {
-        LockingCarrierScheduler executor = new LockingCarrierScheduler();
-        FiberScheduler s = new FiberScheduler() {
-            @Override
-            public void execute(Runnable task) {
-                executor.execute(task);
-            }
-
-            @Override
-            public void shutdown() {
-                executor.shutdown();
-            }
-
-            @Override
-            public void shutdownNow() {
-                executor.shutdownNow();
-            }
-
-            @Override
-            public boolean isShutdown() {
-                return false;
-            }
-
-            @Override
-            public boolean isTerminated() {
-                return false;
-            }
-
-            @Override
-            public boolean awaitTermination(Duration timeout) {
-                return false;
-            }
-
-            @Override
-            public dev.weft.fiber.SchedulerStats stats() {
-                return new dev.weft.fiber.SchedulerStats("locking", 1, 1, 0, 0, 0, 0, 0, 0);
-            }
-        };
+        LockingCarrierScheduler s = new LockingCarrierScheduler();
         try {
-            // This class has synchronized methods, so the precise walk runs; it must stop at the
-            // fiber's entry and not report the carrier's own monitor below it.
-            // A lambda of this class on the fiber's stack: its class can hold monitors, so the
-            // precise walk runs and must stop at the fiber's entry.
+            // A lambda of this class on the fiber's stack: its class has synchronized methods, so
+            // the precise walk runs; it must stop at the fiber's entry and not report the
+            // carrier's own monitor below it.
             Fiber<StackTraceElement> outside = Fiber.builder().scheduler(s).start(() -> notHoldingAnything(2));
             Fiber<StackTraceElement> inside = Fiber.builder().scheduler(s).start((Callable<StackTraceElement>) this::insideBlock);
             assertNull(outside.get(Duration.ofSeconds(30)), "the carrier's monitor was taken for the fiber's");
             assertEquals("insideBlock", method(inside.get(Duration.ofSeconds(30))));
         } finally {
-            executor.shutdownNow();
+            s.shutdownNow();
         }
     }
 

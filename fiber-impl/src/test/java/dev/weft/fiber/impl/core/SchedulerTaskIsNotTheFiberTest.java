@@ -2,7 +2,6 @@ package dev.weft.fiber.impl.core;
 
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
-import dev.weft.fiber.SchedulerStats;
 import dev.weft.fiber.Schedulers;
 import org.junit.jupiter.api.Test;
 
@@ -25,40 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SchedulerTaskIsNotTheFiberTest {
 
     /** A scheduler that queues tasks for the test to run by hand. */
-    private static final class HandScheduler implements FiberScheduler {
+    private static final class HandScheduler extends StubScheduler {
         final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+
+        HandScheduler() {
+            super("hand");
+        }
 
         @Override
         public void execute(Runnable task) {
             queue.add(task);
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public void shutdownNow() {
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(Duration timeout) {
-            return false;
-        }
-
-        @Override
-        public SchedulerStats stats() {
-            return new SchedulerStats("hand", 0, 1, 0, 0, 0, 0, queue.size(), 0);
         }
     }
 

@@ -30,6 +30,36 @@ class MonitorOwnerAcrossYieldProbeTest {
         };
     }
 
+    /** A continuation that enters {@code monitor} and yields inside it (not started). */
+    private static StackfulContinuation yieldingInside(Object monitor) {
+        return continuation(() -> {
+            synchronized (monitor) {
+                StackfulContinuation.yield(SCOPE);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code holder} up to its yield on one thread and to its end (leaving the monitor) on
+     * another, then lets a third thread try to enter {@code monitor}: the future completes once
+     * it has.
+     */
+    private static CompletableFuture<Boolean> resumeOnTwoThreadsThenEnterFromAThird(
+            StackfulContinuation holder, Object monitor) throws InterruptedException {
+        Thread first = Thread.ofPlatform().start(holder::resume);
+        first.join();
+        Thread second = Thread.ofPlatform().start(holder::resume); // leaves the monitor on another thread
+        second.join();
+        assertTrue(holder.isFinished());
+        CompletableFuture<Boolean> third = new CompletableFuture<>();
+        Thread.ofPlatform().daemon(true).start(() -> {
+            synchronized (monitor) {
+                third.complete(true);
+            }
+        });
+        return third;
+    }
+
     /** Inflates {@code monitor}: a {@code wait} needs a full monitor. */
     private static void inflate(Object monitor) throws InterruptedException {
         synchronized (monitor) {
@@ -56,11 +86,7 @@ class MonitorOwnerAcrossYieldProbeTest {
     void anotherContinuationOnTheSameThreadEntersAnInflatedMonitorHeldByASuspendedOne() throws Exception {
         Object monitor = new Object();
         inflate(monitor);
-        StackfulContinuation holder = continuation(() -> {
-            synchronized (monitor) {
-                StackfulContinuation.yield(SCOPE);
-            }
-        });
+        StackfulContinuation holder = yieldingInside(monitor);
         holder.resume(); // suspended inside the monitor
         AtomicBoolean entered = new AtomicBoolean();
         StackfulContinuation other = continuation(() -> {
@@ -78,22 +104,8 @@ class MonitorOwnerAcrossYieldProbeTest {
     void anInflatedMonitorLeftOnAnotherThreadStaysHeld() throws Exception {
         Object monitor = new Object();
         inflate(monitor);
-        StackfulContinuation holder = continuation(() -> {
-            synchronized (monitor) {
-                StackfulContinuation.yield(SCOPE);
-            }
-        });
-        Thread first = Thread.ofPlatform().start(holder::resume);
-        first.join();
-        Thread second = Thread.ofPlatform().start(holder::resume); // leaves the monitor on another thread
-        second.join();
-        assertTrue(holder.isFinished());
-        CompletableFuture<Boolean> third = new CompletableFuture<>();
-        Thread.ofPlatform().daemon(true).start(() -> {
-            synchronized (monitor) {
-                third.complete(true);
-            }
-        });
+        StackfulContinuation holder = yieldingInside(monitor);
+        CompletableFuture<Boolean> third = resumeOnTwoThreadsThenEnterFromAThird(holder, monitor);
         boolean enteredWithinAMoment;
         try {
             enteredWithinAMoment = third.get(2, TimeUnit.SECONDS);
@@ -108,22 +120,8 @@ class MonitorOwnerAcrossYieldProbeTest {
     @Test
     void aThinMonitorLeftOnAnotherThreadIsReleased() throws Exception {
         Object monitor = new Object(); // never contended, never waited on: stays on the lock stack
-        StackfulContinuation holder = continuation(() -> {
-            synchronized (monitor) {
-                StackfulContinuation.yield(SCOPE);
-            }
-        });
-        Thread first = Thread.ofPlatform().start(holder::resume);
-        first.join();
-        Thread second = Thread.ofPlatform().start(holder::resume);
-        second.join();
-        assertTrue(holder.isFinished());
-        CompletableFuture<Boolean> third = new CompletableFuture<>();
-        Thread.ofPlatform().daemon(true).start(() -> {
-            synchronized (monitor) {
-                third.complete(true);
-            }
-        });
+        StackfulContinuation holder = yieldingInside(monitor);
+        CompletableFuture<Boolean> third = resumeOnTwoThreadsThenEnterFromAThird(holder, monitor);
         assertTrue(third.get(30, TimeUnit.SECONDS), "a thin monitor moved with the continuation's lock stack");
     }
 }

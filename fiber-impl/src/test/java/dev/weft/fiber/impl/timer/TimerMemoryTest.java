@@ -1,5 +1,7 @@
 package dev.weft.fiber.impl.timer;
 
+import dev.weft.fiber.impl.ChildJvm;
+
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.Schedulers;
