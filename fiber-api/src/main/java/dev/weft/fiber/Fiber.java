@@ -217,6 +217,70 @@ public interface Fiber<V> {
         return FiberProvider.get().interruptedCurrent();
     }
 
+    /**
+     * Waits for {@code future} to complete and returns its result, as {@link java.util.concurrent.Future#get()}
+     * does, but a fiber suspends (its carrier runs other fibers) instead of blocking its carrier.
+     * Outside a fiber, the thread blocks. Completion wakes the waiter directly.
+     *
+     * @param <T> the result type
+     * @param future the future
+     * @return its result
+     * @throws ExecutionException if it completed exceptionally (the cause is its exception)
+     * @throws CancellationException if it was cancelled
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws FiberCancelledException if the calling fiber is cancelled while waiting
+     * @throws NullPointerException if {@code future} is null
+     */
+    static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws ExecutionException, InterruptedException {
+        return await((java.util.concurrent.Future<T>) future);
+    }
+
+    /**
+     * Waits for {@code future} to complete and returns its result, as {@link java.util.concurrent.Future#get()}
+     * does, without blocking a fiber's carrier. A {@link java.util.concurrent.CompletableFuture} (or
+     * any {@link java.util.concurrent.CompletionStage} future) and a {@link Fiber} wake the waiter
+     * when they complete; any other future gives no completion hook, so the fiber sleeps and
+     * checks it, at growing intervals from 10 microseconds up to 1 millisecond.
+     *
+     * @param <T> the result type
+     * @param future the future
+     * @return its result
+     * @throws ExecutionException if it completed exceptionally (the cause is its exception)
+     * @throws CancellationException if it was cancelled
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws FiberCancelledException if the calling fiber is cancelled while waiting
+     * @throws NullPointerException if {@code future} is null
+     */
+    static <T> T await(java.util.concurrent.Future<T> future) throws ExecutionException, InterruptedException {
+        Objects.requireNonNull(future, "future");
+        try {
+            return dev.weft.fiber.spi.SyncProvider.get().await(future, -1L);
+        } catch (TimeoutException impossible) {
+            throw new AssertionError("an untimed await timed out", impossible);
+        }
+    }
+
+    /**
+     * As {@link #await(java.util.concurrent.Future)}, waiting at most {@code timeout}.
+     *
+     * @param <T> the result type
+     * @param future the future
+     * @param timeout the longest time to wait
+     * @return its result
+     * @throws ExecutionException if it completed exceptionally
+     * @throws CancellationException if it was cancelled
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws TimeoutException if the time ran out first
+     * @throws FiberCancelledException if the calling fiber is cancelled while waiting
+     * @throws NullPointerException if an argument is null
+     */
+    static <T> T await(java.util.concurrent.Future<T> future, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Objects.requireNonNull(future, "future");
+        Objects.requireNonNull(timeout, "timeout");
+        return dev.weft.fiber.spi.SyncProvider.get().await(future, Math.max(0L, saturatedNanos(timeout)));
+    }
+
     // ----------------------------------------------------------------------------------------
     // Operations on a fiber
 

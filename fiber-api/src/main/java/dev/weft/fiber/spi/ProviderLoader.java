@@ -14,6 +14,8 @@ import java.util.ServiceLoader;
 final class ProviderLoader<T> {
     static final ProviderLoader<FiberProvider> FIBERS = new ProviderLoader<>(FiberProvider.class, "fiber");
     static final ProviderLoader<GeneratorProvider> GENERATORS = new ProviderLoader<>(GeneratorProvider.class, "generator");
+    static final ProviderLoader<ChannelProvider> CHANNELS = new ProviderLoader<>(ChannelProvider.class, "channel");
+    static final ProviderLoader<SyncProvider> SYNC = new ProviderLoader<>(SyncProvider.class, "synchronizer");
 
     private final Class<T> type;
     private final String what;
