@@ -237,10 +237,10 @@ public interface Fiber<V> {
 
     /**
      * Waits for {@code future} to complete and returns its result, as {@link java.util.concurrent.Future#get()}
-     * does, without blocking a fiber's carrier. A {@link java.util.concurrent.CompletableFuture} (or
-     * any {@link java.util.concurrent.CompletionStage} future) and a {@link Fiber} wake the waiter
-     * when they complete; any other future gives no completion hook, so the fiber sleeps and
-     * checks it, at growing intervals from 10 microseconds up to 1 millisecond.
+     * does, without blocking a fiber's carrier. A future that is also a
+     * {@link java.util.concurrent.CompletionStage} (a {@link java.util.concurrent.CompletableFuture})
+     * wakes the waiter when it completes; any other future gives no completion hook, so the fiber
+     * sleeps and checks it, at growing intervals from 10 microseconds up to 1 millisecond.
      *
      * @param <T> the result type
      * @param future the future
