@@ -1,0 +1,53 @@
+package dev.weft.fiber.impl.channel.handoff;
+
+import dev.weft.fiber.impl.ChildJvm;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs this package's jcstress 0.16 tests (the hand-off between a sender and a parked receiver,
+ * and close racing a waiting receiver) in jcstress's own harness, in a child JVM that forks the
+ * test VMs, and fails if any outcome was forbidden, a test erred or hung. The default suite runs
+ * jcstress's {@code quick} mode; {@code -Pstress} runs its {@code default} mode (longer, more
+ * samples).
+ */
+class HandOffJcstressTest {
+
+    @Test
+    void everyHandOffOutcomeIsAllowed() throws Exception {
+        Path results = Files.createDirectories(Path.of("target", "jcstress"));
+        String mode = Boolean.getBoolean("weft.stress") ? "default" : "quick";
+        ChildJvm.Result run = ChildJvm.run(List.of("-Xmx512m"), org.openjdk.jcstress.Main.class,
+                "-t", HandOffJcstressTest.class.getPackageName() + "\\..*",
+                "-m", mode,
+                "-c", "2",
+                "-r", results.toString()); // the forked test VMs inherit this child's flags (the Weft ones)
+        String out = run.output();
+        assertEquals(0, run.exitCode(), () -> "jcstress exited with " + run.exitCode() + ":\n" + tail(out));
+        // jcstress prints a progress line per finished test configuration; the last one sums up the run
+        Matcher progress = Pattern.compile("Results: (\\d+) planned; (\\d+) passed, (\\d+) failed, (\\d+) soft errs, (\\d+) hard errs")
+                .matcher(out);
+        String[] last = null;
+        while (progress.find()) {
+            last = new String[] {progress.group(1), progress.group(2), progress.group(3), progress.group(4), progress.group(5)};
+        }
+        assertTrue(last != null, () -> "no jcstress results line in:\n" + tail(out));
+        String[] summary = last;
+        assertEquals(summary[0], summary[1], () -> "not every planned configuration passed:\n" + tail(out));
+        assertEquals("0", summary[2], () -> "forbidden outcomes:\n" + tail(out));
+        assertEquals("0", summary[3], () -> "soft errors:\n" + tail(out));
+        assertEquals("0", summary[4], () -> "hard errors:\n" + tail(out));
+    }
+
+    private static String tail(String s) {
+        return s.length() <= 6000 ? s : s.substring(s.length() - 6000);
+    }
+}
