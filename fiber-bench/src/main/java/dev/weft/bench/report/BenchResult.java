@@ -15,11 +15,14 @@ import java.util.stream.Collectors;
  * @param scoreError       the half-width of its 99.9% confidence interval, NaN when unknown
  * @param unit             the score's unit, e.g. {@code ns/op}
  * @param allocBytesPerOp  bytes allocated per operation ({@code -prof gc}), NaN when not measured
+ * @param allocError       the half-width of the 99.9% confidence interval of {@code allocBytesPerOp},
+ *                         NaN when unknown
  * @param extraMetrics     the benchmark's own secondary metrics (e.g. {@code @AuxCounters}) by name;
  *                         the profilers' {@code gc.*} metrics are not among them
  */
 public record BenchResult(String benchmark, String mode, Map<String, String> params, double score,
-                          double scoreError, String unit, double allocBytesPerOp, Map<String, Metric> extraMetrics) {
+                          double scoreError, String unit, double allocBytesPerOp, double allocError,
+                          Map<String, Metric> extraMetrics) {
 
     /**
      * A secondary metric.
@@ -34,10 +37,16 @@ public record BenchResult(String benchmark, String mode, Map<String, String> par
         }
     }
 
-    /** A row without secondary metrics of its own. */
+    /** A row without secondary metrics of its own and without an error for its allocation. */
     public BenchResult(String benchmark, String mode, Map<String, String> params, double score, double scoreError,
                        String unit, double allocBytesPerOp) {
-        this(benchmark, mode, params, score, scoreError, unit, allocBytesPerOp, Map.of());
+        this(benchmark, mode, params, score, scoreError, unit, allocBytesPerOp, Double.NaN, Map.of());
+    }
+
+    /** A row without an error for its allocation. */
+    public BenchResult(String benchmark, String mode, Map<String, String> params, double score, double scoreError,
+                       String unit, double allocBytesPerOp, Map<String, Metric> extraMetrics) {
+        this(benchmark, mode, params, score, scoreError, unit, allocBytesPerOp, Double.NaN, extraMetrics);
     }
 
     /** Validates the fields and freezes the maps. */

@@ -75,6 +75,7 @@ public final class JmhJson {
         }
         JsonObject primary = o.getAsJsonObject("primaryMetric");
         double alloc = Double.NaN;
+        double allocError = Double.NaN;
         Map<String, BenchResult.Metric> extra = new TreeMap<>();
         if (o.has("secondaryMetrics") && o.get("secondaryMetrics").isJsonObject()) {
             for (Map.Entry<String, JsonElement> m : o.getAsJsonObject("secondaryMetrics").entrySet()) {
@@ -82,6 +83,7 @@ public final class JmhJson {
                 String name = m.getKey();
                 if (name.endsWith(ALLOC_NORM)) {
                     alloc = number(metric.get("score"));
+                    allocError = number(metric.get("scoreError"));
                 } else if (!isProfilerMetric(name)) {
                     extra.put(name, new BenchResult.Metric(meanPerIteration(metric),
                             metric.has("scoreUnit") ? metric.get("scoreUnit").getAsString() : ""));
@@ -89,7 +91,7 @@ public final class JmhJson {
             }
         }
         return new BenchResult(benchmark, mode, params, number(primary.get("score")),
-                number(primary.get("scoreError")), requiredString(primary, "scoreUnit"), alloc, extra);
+                number(primary.get("scoreError")), requiredString(primary, "scoreUnit"), alloc, allocError, extra);
     }
 
     /**
@@ -172,6 +174,7 @@ public final class JmhJson {
             if (!Double.isNaN(r.allocBytesPerOp())) {
                 JsonObject alloc = new JsonObject();
                 alloc.add("score", jsonNumber(r.allocBytesPerOp()));
+                alloc.add("scoreError", jsonNumber(r.allocError()));
                 alloc.addProperty("scoreUnit", "B/op");
                 secondary.add(ALLOC_NORM, alloc);
             }

@@ -207,12 +207,115 @@ class ReportWriterTest {
         assertTrue(md.contains("## Generators"), md);
         assertTrue(md.contains("### GeneratorDepthBench"), md);
         assertTrue(md.contains("![SkynetBench](plots/SkynetBench.png)"), md);
-        assertTrue(md.contains("**Channels**: not built yet"), md);
+        assertTrue(md.contains("**Channels**: no channel rows in this run"), md);
         assertTrue(md.contains("**Failed in this run**: spawn.SpawnJoinBench.kotlin"), md);
         assertTrue(md.contains("The machine was busy"), md);
         assertTrue(md.indexOf("## Switching") < md.indexOf("## Spawn"), "workload order");
         assertTrue(md.indexOf("## Spawn") < md.indexOf("## Generators"), "workload order");
         assertFalse(md.contains("stackless coroutines**: no stackless rows"), "the fixture has stackless rows");
+    }
+
+    private static final String PING_PONG = "dev.weft.bench.channel.PingPongBench.";
+    private static final String THROUGHPUT = "dev.weft.bench.channel.ChannelThroughputBench.";
+
+    private static BenchResult channelRow(String benchmark, Map<String, String> params, double nsPerMessage,
+                                          double alloc, double allocError) {
+        return new BenchResult(benchmark, "avgt", params, nsPerMessage, 1.0, "ns/op", alloc, allocError, Map.of());
+    }
+
+    /** Rendezvous and buffered(1) ping-pong, buffered(64) throughput: Weft rows and the others. */
+    private static List<BenchResult> channelRows() {
+        return List.of(
+                channelRow(PING_PONG + "baselineJdkQueue", Map.of("capacity", "0"), 600, 60, 1),
+                channelRow(PING_PONG + "jox", Map.of("capacity", "0"), 1400, 40, 1),
+                channelRow(PING_PONG + "kotlin", Map.of("capacity", "0", "dispatcher", "runBlocking"), 200, 27, 1),
+                channelRow(PING_PONG + "kotlin", Map.of("capacity", "1", "dispatcher", "runBlocking"), 50, 27, 1),
+                channelRow(PING_PONG + "weft", Map.of("capacity", "0", "scheduler", "fifo1"), 150, 0.01, 0.02),
+                channelRow(PING_PONG + "weft", Map.of("capacity", "0", "scheduler", "workStealing2"), 250, 0.4, 0.2),
+                channelRow(PING_PONG + "weft", Map.of("capacity", "1", "scheduler", "fifo1"), 100, 24, 1),
+                channelRow(THROUGHPUT + "baselineArrayBlockingQueue", Map.of(), 180, 4, 1),
+                channelRow(THROUGHPUT + "kotlin", Map.of("dispatcher", "Default"), 90, 26, 1),
+                channelRow(THROUGHPUT + "kotlin", Map.of("dispatcher", "runBlocking"), 85, 26, 1),
+                channelRow(THROUGHPUT + "weft", Map.of("scheduler", "fifo1"), 85, 0.001, Double.NaN),
+                channelRow(THROUGHPUT + "weft", Map.of("scheduler", "fifo2"), 86, Double.NaN, Double.NaN));
+    }
+
+    @Test
+    void rendezvousTargetComparesEachWeftRowWithTheFastestOtherRendezvousRowOfTheRun() {
+        List<ReportWriter.TargetCheck> checks = ReportWriter.targets(channelRows());
+        ReportWriter.TargetCheck fifo1 = find(checks, "Rendezvous ping-pong", "capacity=0, scheduler=fifo1");
+        assertSame(Boolean.TRUE, fifo1.met(), fifo1.toString());
+        assertTrue(fifo1.measured().contains("vs 200.0 ns/message for kotlin (capacity=0, dispatcher=runBlocking)"),
+                fifo1.measured());
+        assertSame(Boolean.FALSE, find(checks, "Rendezvous ping-pong", "scheduler=workStealing2").met(),
+                "250 ns is slower than Kotlin's 200 ns");
+        assertTrue(checks.stream().noneMatch(c -> c.target().startsWith("Rendezvous") && c.variant().contains("capacity=1")),
+                "buffered(1) rows are not rendezvous rows: " + checks);
+    }
+
+    @Test
+    void throughputTargetIsMetByATieWithTheFasterKotlinRow() {
+        List<ReportWriter.TargetCheck> checks = ReportWriter.targets(channelRows());
+        ReportWriter.TargetCheck tie = find(checks, "`buffered(64)` throughput", "scheduler=fifo1");
+        assertSame(Boolean.TRUE, tie.met(), tie.toString());
+        assertTrue(tie.measured().contains("dispatcher=runBlocking"), tie.measured());
+        assertSame(Boolean.FALSE, find(checks, "`buffered(64)` throughput", "scheduler=fifo2").met());
+    }
+
+    @Test
+    void zeroAllocationTargetCountsTheErrorAndSaysNotMeasuredWithoutGcData() {
+        List<ReportWriter.TargetCheck> checks = ReportWriter.targets(channelRows());
+        ReportWriter.TargetCheck zero = find(checks, "0 B allocated", "PingPongBench.weft (capacity=0, scheduler=fifo1)");
+        assertSame(Boolean.TRUE, zero.met(), zero.toString());
+        assertEquals("0.010 ± 0.020 B/message", zero.measured());
+        assertSame(Boolean.FALSE, find(checks, "0 B allocated", "scheduler=workStealing2").met(),
+                "0.4 rounds to 0 but 0.4 + 0.2 does not");
+        assertSame(Boolean.FALSE, find(checks, "0 B allocated", "PingPongBench.weft (capacity=1").met());
+        assertSame(Boolean.TRUE, find(checks, "0 B allocated", "ChannelThroughputBench.weft (scheduler=fifo1)").met(),
+                "no error known: the norm alone decides");
+        assertNull(find(checks, "0 B allocated", "ChannelThroughputBench.weft (scheduler=fifo2)").met());
+    }
+
+    @Test
+    void channelTargetsAreNotMeasuredWithoutWeftRows() {
+        List<BenchResult> others = channelRows().stream().filter(r -> !r.method().equals("weft")).toList();
+        List<ReportWriter.TargetCheck> checks = ReportWriter.targets(others);
+        for (String target : List.of("Rendezvous ping-pong", "`buffered(64)` throughput", "0 B allocated")) {
+            assertNull(find(checks, target, "–").met(), target);
+        }
+        String md = ReportWriter.render(info(), others, List.of(), Map.of());
+        assertTrue(md.contains("**Weft channels**: the channel benchmarks have no Weft rows"), md);
+    }
+
+    @Test
+    void channelSectionSaysWhatItsScoresArePerAndLabelsThePublishedFigures() {
+        String md = ReportWriter.render(info(), channelRows(), List.of(), Map.of());
+        int section = md.indexOf("## Channels");
+        assertTrue(section > 0, md);
+        assertTrue(md.indexOf("### PingPongBench") > section, md);
+        assertTrue(md.indexOf("### ChannelThroughputBench") > section, md);
+        assertTrue(md.contains("**Published figures from elsewhere, not measured here:** jox's own benchmark table "
+                + "(Apple M1 Max) gives rendezvous channels: jox 199 ns, Kotlin 108 ns; `buffered(16)`: jox 201 ns, "
+                + "Kotlin 36 ns."), md);
+        assertTrue(md.contains("per message"), md);
+        assertFalse(md.contains("**Channels**: no channel rows"), md);
+        String table = ReportWriter.table(channelRows().stream()
+                .filter(r -> r.simpleClassName().equals("PingPongBench")).toList());
+        assertTrue(table.contains("| weft | capacity=0, scheduler=fifo1 | 150.0 | ± 1.000 | ns/op | 0.25× | 0.010 |"), table);
+    }
+
+    @Test
+    void theAllocationErrorIsReadFromJmhJsonAndKeptByWrite(@TempDir Path dir) throws IOException {
+        BenchResult r = JmhJson.parse("""
+                [{"benchmark": "a.B.c", "mode": "avgt",
+                  "primaryMetric": {"score": 10.0, "scoreError": 1.0, "scoreUnit": "ns/op"},
+                  "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 0.25, "scoreError": 0.125, "scoreUnit": "B/op"}}}]
+                """).get(0);
+        assertEquals(0.25, r.allocBytesPerOp());
+        assertEquals(0.125, r.allocError());
+        Path file = dir.resolve("alloc.json");
+        JmhJson.write(file, List.of(r));
+        assertEquals(0.125, JmhJson.read(file).get(0).allocError());
     }
 
     @Test
