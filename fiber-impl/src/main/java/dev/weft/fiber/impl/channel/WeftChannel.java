@@ -762,10 +762,10 @@ public final class WeftChannel<T> implements Channel<T> {
                 throw new ChannelInterruptedException(e);
             }
             if (x == CLOSED) {
-                done = true;
                 if (closeCause != null) {
-                    throw closedForReceive();
+                    throw closedForReceive(); // and again on every later call: the end is a failure
                 }
+                done = true;
                 return false;
             }
             next = x;
