@@ -182,6 +182,10 @@ final class ChannelSelect {
                 throw e;
             }
             won = selection.winnerAcquire(); // decided first: complete, see the class comment
+        } catch (RuntimeException | Error e) { // nothing else is expected from a park; leave no waiter behind
+            selection.tryCancel();
+            removeAll(nodes);
+            throw e;
         }
         removeAll(nodes);
         if (reinterrupt) {

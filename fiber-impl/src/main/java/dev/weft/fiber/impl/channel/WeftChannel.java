@@ -536,6 +536,9 @@ public final class WeftChannel<T> implements Channel<T> {
             // Matched before the cancel was seen: the item was handed over, so complete normally
             // rather than lose it; the fiber's cancel flag is sticky and its next suspension throws.
             return node.stateAcquire();
+        } catch (RuntimeException | Error e) { // nothing else is expected from a park; leave no waiter behind
+            giveUp(node, queue);
+            throw e;
         }
     }
 
