@@ -101,7 +101,8 @@ import java.util.stream.StreamSupport;
  * of this class on its stack would make Weft's held-monitor check take its slow path) and not a
  * {@code java.util.concurrent} lock (it would record the carrier thread as owner, which goes stale
  * when a fiber migrates). Because the lock is never held across a park, the holder is always
- * running and the wait is short. A select holds the locks of several channels at once, always
+ * running and the wait is short. It is not reentrant: nothing done under it calls user code,
+ * {@link #toString()} or an exception message (which would take it again). A select holds the locks of several channels at once, always
  * in increasing {@link #id} order, so it cannot deadlock with another select.
  */
 public final class WeftChannel<T> implements Channel<T> {
@@ -551,6 +552,7 @@ public final class WeftChannel<T> implements Channel<T> {
             }
             queue.remove(node);
             node.cancelLocked();
+            node.item = null; // a sender's item: the reused node must not keep it reachable
             return true;
         } finally {
             unlock();
