@@ -87,6 +87,31 @@ class SelectTest extends ChannelTestSupport {
     }
 
     @Test
+    void thousandsOfOneShotSelectsMigratingBetweenCarriersMatchEachItemOnce() throws Exception {
+        FiberScheduler s = scheduler(Sched.WORK_STEALING, 4); // more carriers than cores: fibers migrate
+        Channel<Integer> a = Channels.rendezvous();
+        Channel<Integer> b = Channels.buffered(1);
+        int n = 2_000;
+        AtomicIntegerArray seen = new AtomicIntegerArray(n);
+        List<Fiber<Object>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Integer item = box(i);
+            all.add(start(s, () -> Select.select(a.onSend(item, () -> null), b.onSend(item, () -> null))));
+            all.add(start(s, () -> {
+                int x = Select.select(a.onReceive(v -> v), b.onReceive(v -> v));
+                seen.incrementAndGet(x);
+                return null;
+            }));
+        }
+        results(all);
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, seen.get(i), "item " + i);
+        }
+        assertEquals(0, waitingReceivers(a) + waitingReceivers(b) + waitingSenders(a) + waitingSenders(b)
+                + impl(b).bufferedCount(), a + " " + b);
+    }
+
+    @Test
     void unbiasedSelectGivesEachReadyClauseAFairShareTheLastIncluded() throws InterruptedException {
         List<Channel<Integer>> chs = List.of(Channels.buffered(1), Channels.buffered(1), Channels.buffered(1));
         List<SelectClause<Integer>> clauses = new ArrayList<>();
