@@ -8,13 +8,15 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs the jcstress tests of {@link ChannelHandOffStress} in a child JVM, which forks the test
- * JVMs with the Weft flags, and fails if any of them saw a forbidden outcome. The default suite
- * runs jcstress's {@code quick} preset without split compilation (about 200,000 samples per test;
- * some 20 s, most of it jcstress probing the JVM); {@code -Dweft.stress=true} runs the
- * {@code default} preset. The results land in {@code fiber-impl/target/jcstress-results}.
+ * JVMs with the Weft flags, and fails if any of them saw a forbidden outcome. It costs 20 to 30 s
+ * (most of it jcstress probing the JVM), so the default suite skips it:
+ * {@code -Dweft.jcstress=true} runs jcstress's {@code quick} preset without split compilation
+ * (about 200,000 samples per test), {@code -Dweft.stress=true} its {@code default} preset. The
+ * results land in {@code fiber-impl/target/jcstress-results}.
  * (That a forbidden outcome fails this test was checked by declaring the right outcome
  * forbidden once: jcstress reported it FAILED and exited non-zero.)
  */
@@ -22,7 +24,10 @@ class ChannelHandOffJCStressTest {
 
     @Test
     void handOffBetweenASenderAndAParkedReceiverPublishesTheItemAndLeavesNothingBehind() throws Exception {
-        String mode = Boolean.getBoolean("weft.stress") ? "default" : "quick";
+        boolean stress = Boolean.getBoolean("weft.stress");
+        assumeTrue(stress || Boolean.getBoolean("weft.jcstress"),
+                "jcstress runs take 20-30 s: run with -Dweft.jcstress=true (quick) or -Dweft.stress=true");
+        String mode = stress ? "default" : "quick";
         String weftFlags = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-exports=") || a.startsWith("--add-opens=")).toList());
         ChildJvm.Result r = ChildJvm.run(List.of(), org.openjdk.jcstress.Main.class,
