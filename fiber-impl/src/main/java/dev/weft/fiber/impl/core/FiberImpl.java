@@ -264,6 +264,16 @@ public final class FiberImpl<V> implements Fiber<V> {
     /** Stack of {@link Waiter}s, or {@link #NO_MORE_WAITERS} after termination. */
     private volatile Object waiters;
 
+    /**
+     * The waiter node this fiber reuses for every plain {@code send}/{@code receive} of a Weft
+     * channel ({@code dev.weft.fiber.impl.channel.WeftChannel}), so that a blocking channel
+     * operation allocates nothing. Null until the fiber first waits on a channel. Read and written
+     * only by this fiber itself; safe to reuse because a fiber waits in at most one plain channel
+     * operation at a time, and the node has left the channel's queue (under the channel's lock)
+     * before the operation returns. Selects allocate their own nodes and never use it.
+     */
+    public Object channelNode;
+
     /** Links of the scheduler's {@link LiveFibers} registry, guarded by its stripe lock. */
     FiberImpl<?> registryPrev;
     FiberImpl<?> registryNext;
