@@ -508,6 +508,23 @@ public final class FiberImpl<V> implements Fiber<V> {
         return true;
     }
 
+    /**
+     * As {@link #parkCurrent(long)}, but a cancel neither ends the park nor makes it throw: for a
+     * synchronizer that must finish a wait even in a cancelled fiber ({@code Condition.await}
+     * reacquiring its lock before it throws {@link FiberCancelledException}). The cancel's wake-up
+     * is one more spurious return, which such a caller's loop absorbs.
+     *
+     * @return false (nothing done) if the caller is not in a fiber
+     */
+    public static boolean parkCurrentIgnoringCancel(long nanos) {
+        FiberImpl<?> f = current();
+        if (f == null) {
+            return false;
+        }
+        f.park0(nanos, false);
+        return true;
+    }
+
     /** {@link Fiber#sleep(Duration)} for the calling fiber; false (nothing done) if the caller is not in one. */
     public static boolean sleepCurrent(long nanos) throws InterruptedException {
         FiberImpl<?> f = current();
@@ -539,13 +556,22 @@ public final class FiberImpl<V> implements Fiber<V> {
      * @throws FiberCancelledException if the fiber is cancelled (checked before and after parking)
      */
     private void park0(long nanos) {
-        checkCancelled();
+        park0(nanos, true);
+    }
+
+    /** {@link #park0(long)}; with {@code cancellable} false, a cancel is neither checked nor ends the park. */
+    private void park0(long nanos, boolean cancellable) {
+        if (cancellable) {
+            checkCancelled();
+        }
         if ((permit && PERMIT.compareAndSet(this, true, false)) || interrupted) {
             return;
         }
         if (HeldMonitors.ENABLED && holdsMonitor(true)) {
-            parkPinned(nanos); // the carrier blocks and keeps the monitor; the watchdog compensates
-            checkCancelled();
+            parkPinned(nanos, cancellable); // the carrier blocks and keeps the monitor; the watchdog compensates
+            if (cancellable) {
+                checkCancelled();
+            }
             return;
         }
         DeadlineTimer.Timeout timeout = null; // a local, on this fiber's own stack: no field in every fiber
@@ -555,14 +581,16 @@ public final class FiberImpl<V> implements Fiber<V> {
         }
         STATE.setRelease(this, PARKING);
         if (!StackfulContinuation.yield(SCOPE)) {
-            parkPinned(nanos);
+            parkPinned(nanos, cancellable);
         }
         if (timeout != null) {
             // Ended early (unpark, interrupt, cancel) or timed out: either way the timer lets go
             // of this fiber now, not at the deadline. After a time-out this is one volatile read.
             DeadlineTimer.shared().cancel(timeout);
         }
-        checkCancelled();
+        if (cancellable) {
+            checkCancelled();
+        }
     }
 
     /**
@@ -595,10 +623,10 @@ public final class FiberImpl<V> implements Fiber<V> {
      * carrier thread instead. Already counted and logged (once per call site) by
      * {@link Body#pinned}; the scheduler's watchdog sees a blocked carrier and compensates.
      */
-    private void parkPinned(long nanos) {
+    private void parkPinned(long nanos, boolean cancellable) {
         long deadline = nanos > 0 ? System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS) : 0L;
         state = PINNED;
-        while (!permit && !interrupted && !cancelled) {
+        while (!permit && !interrupted && !(cancellable && cancelled)) {
             if (nanos > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -608,7 +636,7 @@ public final class FiberImpl<V> implements Fiber<V> {
             } else {
                 LockSupport.park(this);
             }
-            if (!permit && !interrupted && !cancelled) {
+            if (!permit && !interrupted && !(cancellable && cancelled)) {
                 // An interrupt of this fiber earlier in this mount also interrupted the carrier
                 // (interruptCarrier), and the fiber has consumed it since (a sleep threw): the
                 // carrier's status would make every park return at once, a spin until the deadline.
