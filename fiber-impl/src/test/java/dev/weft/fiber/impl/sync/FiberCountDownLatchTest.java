@@ -148,4 +148,17 @@ class FiberCountDownLatchTest extends SyncTestSupport {
         assertTrue(latch.await(Await.HANG.toSeconds(), TimeUnit.SECONDS));
         assertEquals(0, latch.getCount());
     }
+
+    /** A waiter's await racing the count-down to zero (see {@link #raceWaiterAgainstRelease}). */
+    @Test
+    void waiterArrivingAsTheCountReachesZeroIsNeverLeftParked() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<FiberCountDownLatch> latch = new java.util.concurrent.atomic.AtomicReference<>();
+        raceWaiterAgainstRelease(() -> String.valueOf(latch.get()), 20_000, () -> latch.set(new FiberCountDownLatch(1)), () -> {
+            try {
+                latch.get().await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }, () -> latch.get().countDown());
+    }
 }

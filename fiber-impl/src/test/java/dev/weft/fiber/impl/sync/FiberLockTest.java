@@ -577,6 +577,24 @@ class FiberLockTest extends SyncTestSupport {
         assertTrue(hog.get(Await.HANG) > 0);
     }
 
+    /**
+     * The arrival of a waiter racing the owner's unlock, thousands of times, on two threads (so
+     * that the two really run at once): a lost wake-up (the owner read "nobody waits" before it
+     * freed the lock, the waiter saw the lock held after it queued) leaves the waiter parked with
+     * nobody to wake it, and the round never ends.
+     */
+    @ParameterizedTest(name = "fair = {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void waiterArrivingAsTheOwnerUnlocksIsNeverLeftParked(boolean fair) throws Exception {
+        FiberLock lock = new FiberLock(fair);
+        raceWaiterAgainstRelease(lock::toString, 20_000, lock::lock, () -> {
+            lock.lock();
+            lock.unlock();
+        }, lock::unlock);
+        assertFalse(lock.isLocked());
+        assertEquals(0, lock.getQueueLength());
+    }
+
     private static void sleepUninterrupted(Duration d) {
         try {
             Fiber.sleep(d);

@@ -318,4 +318,14 @@ class FiberSemaphoreTest extends SyncTestSupport {
         assertEquals(0, sem.availablePermits());
         assertEquals(0, sem.getQueueLength());
     }
+
+    /** A waiter's acquire racing the release that satisfies it (see {@link #raceWaiterAgainstRelease}). */
+    @ParameterizedTest(name = "fair = {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void waiterArrivingAsPermitsAreReleasedIsNeverLeftParked(boolean fair) throws Exception {
+        FiberSemaphore sem = new FiberSemaphore(0, fair);
+        raceWaiterAgainstRelease(sem::toString, 20_000, () -> { }, () -> sem.acquireUninterruptibly(2), () -> sem.release(2));
+        assertEquals(0, sem.availablePermits());
+        assertEquals(0, sem.getQueueLength());
+    }
 }

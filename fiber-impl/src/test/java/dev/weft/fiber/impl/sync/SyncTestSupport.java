@@ -58,6 +58,54 @@ abstract class SyncTestSupport {
     }
 
     /**
+     * Races a waiter's arrival against the release that lets it through, {@code rounds} times, on
+     * two threads (so that both really run at once on two cores): per round, {@code setUp} (by
+     * the test thread: take the lock, empty the semaphore...), then the waiter thread runs
+     * {@code waiter} while the test thread, after a random short spin, runs {@code release}. A
+     * lost wake-up leaves the waiter parked with nobody to wake it: the round does not end, and
+     * the test fails naming it.
+     */
+    static void raceWaiterAgainstRelease(java.util.function.Supplier<String> what, int rounds, Runnable setUp, Runnable waiter, Runnable release)
+            throws InterruptedException {
+        java.util.concurrent.Phaser phaser = new java.util.concurrent.Phaser(2);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread w = Thread.ofPlatform().name("arriving-waiter").start(() -> {
+            try {
+                for (int r = 0; r < rounds; r++) {
+                    phaser.arriveAndAwaitAdvance();
+                    waiter.run();
+                    phaser.arriveAndAwaitAdvance();
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+                phaser.forceTermination();
+            }
+        });
+        try {
+            for (int r = 0; r < rounds; r++) {
+                setUp.run();
+                phaser.arriveAndAwaitAdvance();
+                for (int spin = java.util.concurrent.ThreadLocalRandom.current().nextInt(64); spin > 0; spin--) {
+                    Thread.onSpinWait(); // vary where in the waiter's arrival the release lands
+                }
+                release.run();
+                int phase = phaser.arrive();
+                try {
+                    phaser.awaitAdvanceInterruptibly(phase, Await.HANG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    org.junit.jupiter.api.Assertions.fail("round " + r + ": the waiter was never let through (a lost wake-up): " + what.get());
+                }
+                if (failure.get() != null) {
+                    throw new AssertionError("the waiter failed in round " + r, failure.get());
+                }
+            }
+        } finally {
+            phaser.forceTermination();
+        }
+        Await.joined(w);
+    }
+
+    /**
      * {@code Thread.currentThread()} through a method handle in a non-final field: C2 cannot
      * inline it, so a compiled frame that migrated reads its new carrier (an inlined
      * {@code Thread.currentThread()} may show the old one, see CurrentFiberMigrationTest).
