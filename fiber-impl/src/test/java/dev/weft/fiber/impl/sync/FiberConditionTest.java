@@ -331,6 +331,76 @@ class FiberConditionTest extends SyncTestSupport {
         }
     }
 
+    /**
+     * The same inside {@code synchronized}, where the fiber cannot unmount and its parks block its
+     * carrier (pinned): the cancelled await still waits for the lock (it does not spin on the
+     * cancel or on the carrier interrupt the cancel set) and throws holding it.
+     */
+    @Test
+    void cancelledAwaitInsideSynchronizedReacquiresOnItsPinnedCarrier() throws Exception {
+        FiberScheduler s = scheduler("workStealing(2)");
+        FiberLock lock = new FiberLock();
+        Condition c = lock.newCondition();
+        Object monitor = new Object();
+        AtomicBoolean waiting = new AtomicBoolean();
+        AtomicBoolean heldWhenThrown = new AtomicBoolean();
+        Fiber<Void> f = start(s, () -> {
+            synchronized (monitor) {
+                lock.lock();
+                try {
+                    waiting.set(true);
+                    c.await();
+                } catch (FiberCancelledException e) {
+                    heldWhenThrown.set(lock.isHeldByCurrentThread());
+                    throw e;
+                } finally {
+                    lock.unlock();
+                }
+            }
+            return null;
+        });
+        Await.until("awaiting", waiting::get);
+        Await.state(f, Fiber.State.PINNED);
+        lock.lock();
+        try {
+            f.cancel();
+            Await.until("the cancelled waiter queued for the lock", () -> lock.getQueueLength() == 1);
+            assertFalse(f.isDone());
+        } finally {
+            lock.unlock();
+        }
+        assertThrows(CancellationException.class, () -> f.get(Await.HANG));
+        assertTrue(heldWhenThrown.get());
+        assertFalse(lock.isLocked());
+    }
+
+    @Test
+    void threadAwaitsAConditionThatAFiberSignals() throws Exception {
+        FiberScheduler s = scheduler("fifo(2)");
+        FiberLock lock = new FiberLock();
+        Condition c = lock.newCondition();
+        boolean[] ready = {false};
+        Fiber<Void> signaller = start(s, () -> {
+            lock.lock();
+            try {
+                ready[0] = true;
+                c.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        });
+        lock.lock();
+        try {
+            while (!ready[0]) {
+                assertTrue(c.await(Await.HANG.toSeconds(), TimeUnit.SECONDS), "the fiber's signal never came");
+            }
+            assertTrue(lock.isHeldByCurrentThread());
+        } finally {
+            lock.unlock();
+        }
+        Await.joined(signaller);
+    }
+
     @Test
     void awaitUninterruptiblyKeepsTheInterruptStatus() throws Exception {
         FiberScheduler s = scheduler("fifo(2)");
