@@ -132,8 +132,8 @@ public class FiberLockLincheckTest {
     @Test
     void modelChecking() {
         new ModelCheckingOptions()
-                .iterations(Boolean.getBoolean("weft.stress") ? 200 : 10)
-                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 5_000 : 500)
+                .iterations(Boolean.getBoolean("weft.stress") ? 200 : 6)
+                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 5_000 : 300)
                 .threads(2)
                 .actorsPerThread(4)
                 .actorsBefore(0)
@@ -145,8 +145,8 @@ public class FiberLockLincheckTest {
     @Test
     void stress() {
         new StressOptions()
-                .iterations(Boolean.getBoolean("weft.stress") ? 200 : 5)
-                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 10_000 : 1_000)
+                .iterations(Boolean.getBoolean("weft.stress") ? 200 : 4)
+                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 10_000 : 300)
                 .threads(2)
                 .actorsPerThread(4)
                 .actorsBefore(0)

@@ -46,8 +46,8 @@ public class FiberLockWaitingLincheckTest {
     @Test
     void modelChecking() {
         new ModelCheckingOptions()
-                .iterations(Boolean.getBoolean("weft.stress") ? 100 : 5)
-                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 5_000 : 300)
+                .iterations(Boolean.getBoolean("weft.stress") ? 100 : 3)
+                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 5_000 : 150)
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(0)

@@ -74,8 +74,8 @@ public class FiberSemaphoreLincheckTest {
     @Test
     void modelChecking() {
         new ModelCheckingOptions()
-                .iterations(Boolean.getBoolean("weft.stress") ? 200 : 12)
-                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 5_000 : 500)
+                .iterations(Boolean.getBoolean("weft.stress") ? 200 : 6)
+                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 5_000 : 300)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(2)
@@ -87,8 +87,8 @@ public class FiberSemaphoreLincheckTest {
     @Test
     void stress() {
         new StressOptions()
-                .iterations(Boolean.getBoolean("weft.stress") ? 200 : 12)
-                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 10_000 : 1_000)
+                .iterations(Boolean.getBoolean("weft.stress") ? 200 : 6)
+                .invocationsPerIteration(Boolean.getBoolean("weft.stress") ? 10_000 : 500)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(2)
