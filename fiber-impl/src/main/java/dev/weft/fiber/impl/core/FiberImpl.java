@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Fiber} a user holds is no {@code Runnable}): {@link #mount()} mounts it on the calling carrier and runs
  * it until it suspends or ends, then decides, still on the carrier, what happens next
  * ({@link #afterRun}). Everything that waits (join, sleep, timed park, and the primitives built
- * on them elsewhere) reduces to {@link #park0(long)} and {@link #unpark()}.
+ * on them elsewhere) reduces to {@link #park0(long, boolean)} and {@link #unpark()}.
  *
  * <p><b>State transitions.</b> {@code state} is written by the fiber's carrier while the fiber
  * is mounted, and CASed by other threads only to move it out of {@code PARKED}:
@@ -504,7 +504,7 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (f == null) {
             return false;
         }
-        f.park0(nanos);
+        f.park0(nanos, true);
         return true;
     }
 
@@ -553,13 +553,12 @@ public final class FiberImpl<V> implements Fiber<V> {
      * {@code nanos} have passed ({@code nanos == 0}: no time limit). Returns at once if the
      * permit is available (consuming it) or the fiber is interrupted.
      *
-     * @throws FiberCancelledException if the fiber is cancelled (checked before and after parking)
+     * With {@code cancellable} false (only {@link #parkCurrentIgnoringCancel}), a cancel is neither
+     * checked nor ends the park. One method, not a wrapper per mode: a wrapper frame would sit on
+     * the stack of every parked fiber that the JIT has not compiled yet.
+     *
+     * @throws FiberCancelledException if cancellable and the fiber is cancelled (checked before and after parking)
      */
-    private void park0(long nanos) {
-        park0(nanos, true);
-    }
-
-    /** {@link #park0(long)}; with {@code cancellable} false, a cancel is neither checked nor ends the park. */
     private void park0(long nanos, boolean cancellable) {
         if (cancellable) {
             checkCancelled();
@@ -672,7 +671,7 @@ public final class FiberImpl<V> implements Fiber<V> {
                 if (left <= 0) {
                     return;
                 }
-                park0(left);
+                park0(left, true);
                 if (deadline - System.nanoTime() > 0 && !interrupted) {
                     permitTaken = true;
                 }
@@ -908,7 +907,7 @@ public final class FiberImpl<V> implements Fiber<V> {
                     }
                 }
                 if (me != null) {
-                    me.park0(left);
+                    me.park0(left, true);
                     if (me.clearInterrupt()) {
                         throw new InterruptedException(me + " was interrupted while joining " + this);
                     }
