@@ -15,7 +15,8 @@ import java.util.function.BiConsumer;
  * A future that is also a {@link CompletionStage} (a {@code CompletableFuture}) gets a completion
  * callback ({@code whenComplete}) that unparks the waiting strand; the waiter parks in a loop on
  * {@link Future#isDone()} (parks may return spuriously, and the callback may run before the first
- * park, leaving a permit). Any other future has no completion hook, so the waiter sleeps and
+ * park, leaving a permit). Any other future (or a stage that refuses callbacks with
+ * {@code UnsupportedOperationException}) has no completion hook, so the waiter sleeps and
  * re-checks, the interval doubling from {@link #FIRST_POLL_NANOS} to {@link #MAX_POLL_NANOS}: a
  * latency of at most about a millisecond after a long wait, and few wake-ups while waiting. Once
  * done, the result is reported by the future's own {@link Future#get()} (which does not wait for a
@@ -50,19 +51,22 @@ final class FutureAwait {
                 throw new TimeoutException("the future was not done: " + future);
             }
             long deadline = nanos < 0L ? 0L : StrandSemaphore.deadlineAfter(nanos);
-            if (future instanceof CompletionStage<?> stage) {
-                awaitCompletion(self, future, stage, deadline);
-            } else {
+            if (!(future instanceof CompletionStage<?> stage) || !awaitCompletion(self, future, stage, deadline)) {
                 awaitPolling(self, future, deadline);
             }
         }
         return future.get();
     }
 
-    private static void awaitCompletion(Object self, Future<?> future, CompletionStage<?> stage, long deadline)
+    /** @return false if the stage refused the callback (an {@code UnsupportedOperationException}): poll instead */
+    private static boolean awaitCompletion(Object self, Future<?> future, CompletionStage<?> stage, long deadline)
             throws InterruptedException, TimeoutException {
         Wakeup wakeup = new Wakeup(self);
-        stage.whenComplete(wakeup);
+        try {
+            stage.whenComplete(wakeup);
+        } catch (UnsupportedOperationException noCallbacks) {
+            return false; // a read-only stage view: fall back to polling
+        }
         try {
             while (!future.isDone()) {
                 long left = 0L;
@@ -80,6 +84,7 @@ final class FutureAwait {
         } finally {
             wakeup.strand = null; // the future may outlive this wait: let go of the strand
         }
+        return true;
     }
 
     private static void awaitPolling(Object self, Future<?> future, long deadline) throws InterruptedException, TimeoutException {
