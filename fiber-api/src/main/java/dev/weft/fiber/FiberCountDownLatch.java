@@ -67,6 +67,6 @@ public final class FiberCountDownLatch {
 
     @Override
     public String toString() {
-        return "FiberCountDownLatch[count = " + core.count() + "]";
+        return "FiberCountDownLatch[" + core + "]"; // the implementation's count and waiters
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Fiber} a user holds is no {@code Runnable}): {@link #mount()} mounts it on the calling carrier and runs
  * it until it suspends or ends, then decides, still on the carrier, what happens next
  * ({@link #afterRun}). Everything that waits (join, sleep, timed park, and the primitives built
- * on them elsewhere) reduces to {@link #park0(long)} and {@link #unpark()}.
+ * on them elsewhere) reduces to {@link #park0(long, boolean)} and {@link #unpark()}.
  *
  * <p><b>State transitions.</b> {@code state} is written by the fiber's carrier while the fiber
  * is mounted, and CASed by other threads only to move it out of {@code PARKED}:
@@ -514,7 +514,24 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (f == null) {
             return false;
         }
-        f.park0(nanos);
+        f.park0(nanos, true);
+        return true;
+    }
+
+    /**
+     * As {@link #parkCurrent(long)}, but a cancel neither ends the park nor makes it throw: for a
+     * synchronizer that must finish a wait even in a cancelled fiber ({@code Condition.await}
+     * reacquiring its lock before it throws {@link FiberCancelledException}). The cancel's wake-up
+     * is one more spurious return, which such a caller's loop absorbs.
+     *
+     * @return false (nothing done) if the caller is not in a fiber
+     */
+    public static boolean parkCurrentIgnoringCancel(long nanos) {
+        FiberImpl<?> f = current();
+        if (f == null) {
+            return false;
+        }
+        f.park0(nanos, false);
         return true;
     }
 
@@ -546,16 +563,24 @@ public final class FiberImpl<V> implements Fiber<V> {
      * {@code nanos} have passed ({@code nanos == 0}: no time limit). Returns at once if the
      * permit is available (consuming it) or the fiber is interrupted.
      *
-     * @throws FiberCancelledException if the fiber is cancelled (checked before and after parking)
+     * With {@code cancellable} false (only {@link #parkCurrentIgnoringCancel}), a cancel is neither
+     * checked nor ends the park. One method, not a wrapper per mode: a wrapper frame would sit on
+     * the stack of every parked fiber that the JIT has not compiled yet.
+     *
+     * @throws FiberCancelledException if cancellable and the fiber is cancelled (checked before and after parking)
      */
-    private void park0(long nanos) {
-        checkCancelled();
+    private void park0(long nanos, boolean cancellable) {
+        if (cancellable) {
+            checkCancelled();
+        }
         if ((permit && PERMIT.compareAndSet(this, true, false)) || interrupted) {
             return;
         }
         if (HeldMonitors.ENABLED && holdsMonitor(true)) {
-            parkPinned(nanos); // the carrier blocks and keeps the monitor; the watchdog compensates
-            checkCancelled();
+            parkPinned(nanos, cancellable); // the carrier blocks and keeps the monitor; the watchdog compensates
+            if (cancellable) {
+                checkCancelled();
+            }
             return;
         }
         DeadlineTimer.Timeout timeout = null; // a local, on this fiber's own stack: no field in every fiber
@@ -565,14 +590,16 @@ public final class FiberImpl<V> implements Fiber<V> {
         }
         STATE.setRelease(this, PARKING);
         if (!StackfulContinuation.yield(SCOPE)) {
-            parkPinned(nanos);
+            parkPinned(nanos, cancellable);
         }
         if (timeout != null) {
             // Ended early (unpark, interrupt, cancel) or timed out: either way the timer lets go
             // of this fiber now, not at the deadline. After a time-out this is one volatile read.
             DeadlineTimer.shared().cancel(timeout);
         }
-        checkCancelled();
+        if (cancellable) {
+            checkCancelled();
+        }
     }
 
     /**
@@ -605,10 +632,10 @@ public final class FiberImpl<V> implements Fiber<V> {
      * carrier thread instead. Already counted and logged (once per call site) by
      * {@link Body#pinned}; the scheduler's watchdog sees a blocked carrier and compensates.
      */
-    private void parkPinned(long nanos) {
+    private void parkPinned(long nanos, boolean cancellable) {
         long deadline = nanos > 0 ? System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS) : 0L;
         state = PINNED;
-        while (!permit && !interrupted && !cancelled) {
+        while (!permit && !interrupted && !(cancellable && cancelled)) {
             if (nanos > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -618,7 +645,7 @@ public final class FiberImpl<V> implements Fiber<V> {
             } else {
                 LockSupport.park(this);
             }
-            if (!permit && !interrupted && !cancelled) {
+            if (!permit && !interrupted && !(cancellable && cancelled)) {
                 // An interrupt of this fiber earlier in this mount also interrupted the carrier
                 // (interruptCarrier), and the fiber has consumed it since (a sleep threw): the
                 // carrier's status would make every park return at once, a spin until the deadline.
@@ -654,7 +681,7 @@ public final class FiberImpl<V> implements Fiber<V> {
                 if (left <= 0) {
                     return;
                 }
-                park0(left);
+                park0(left, true);
                 if (deadline - System.nanoTime() > 0 && !interrupted) {
                     permitTaken = true;
                 }
@@ -890,7 +917,7 @@ public final class FiberImpl<V> implements Fiber<V> {
                     }
                 }
                 if (me != null) {
-                    me.park0(left);
+                    me.park0(left, true);
                     if (me.clearInterrupt()) {
                         throw new InterruptedException(me + " was interrupted while joining " + this);
                     }

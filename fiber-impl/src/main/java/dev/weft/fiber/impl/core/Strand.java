@@ -49,6 +49,24 @@ public final class Strand {
     }
 
     /**
+     * As {@link #park}, but a cancel of the calling fiber neither ends the park nor makes it throw
+     * {@link dev.weft.fiber.FiberCancelledException}. Only for a wait that must finish in a
+     * cancelled fiber before the exception may leave (a {@code Condition.await} reacquiring its
+     * lock); the caller loops on its own condition and rethrows the cancel afterwards.
+     *
+     * @param self the caller's own strand, from {@link #current()}
+     * @param nanos the longest wait; 0 or negative: no limit
+     * @param blocker for a thread, the object recorded as what it is parked on (thread dumps)
+     */
+    public static void parkIgnoringCancel(Object self, long nanos, Object blocker) {
+        if (self instanceof FiberImpl<?>) {
+            FiberImpl.parkCurrentIgnoringCancel(Math.max(0L, nanos));
+        } else {
+            park(self, nanos, blocker);
+        }
+    }
+
+    /**
      * Makes the permit of {@code strand} available, waking it if it is parked. Callable from anywhere.
      *
      * @param strand a strand from {@link #current()}
