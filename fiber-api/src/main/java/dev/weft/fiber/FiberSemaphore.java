@@ -55,11 +55,7 @@ public final class FiberSemaphore {
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public void acquire(int permits) throws InterruptedException {
-        if (checked(permits) > 0) {
-            core.acquire(permits, -1L, true);
-        } else if (Fiber.interrupted()) {
-            throw new InterruptedException();
-        }
+        core.acquire(checked(permits), -1L, true);
     }
 
     /**
@@ -80,7 +76,7 @@ public final class FiberSemaphore {
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public void acquireUninterruptibly(int permits) {
-        if (checked(permits) > 0) {
+        if (checked(permits) >= 0) {
             try {
                 core.acquire(permits, -1L, false);
             } catch (InterruptedException impossible) {
@@ -106,7 +102,7 @@ public final class FiberSemaphore {
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public boolean tryAcquire(int permits) {
-        return checked(permits) == 0 || core.tryAcquire(permits, true);
+        return core.tryAcquire(checked(permits), true);
     }
 
     /**
@@ -137,13 +133,7 @@ public final class FiberSemaphore {
      */
     public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
-        if (checked(permits) == 0) {
-            if (Fiber.interrupted()) {
-                throw new InterruptedException();
-            }
-            return true;
-        }
-        return core.acquire(permits, Math.max(0L, unit.toNanos(timeout)), true);
+        return core.acquire(checked(permits), Math.max(0L, unit.toNanos(timeout)), true);
     }
 
     /** Releases one permit, waking a waiter it satisfies. */
@@ -173,9 +163,10 @@ public final class FiberSemaphore {
     }
 
     /**
-     * Takes every permit available now.
+     * Takes every permit available now, or, if the count is negative, resets it to 0 (as
+     * {@link java.util.concurrent.Semaphore#drainPermits()} does).
      *
-     * @return how many were taken (0 if none, or a negative count was reset to 0)
+     * @return how many were taken, or, if the count was negative, that negative count
      */
     public int drainPermits() {
         return core.drainPermits();

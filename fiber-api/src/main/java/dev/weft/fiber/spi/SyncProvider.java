@@ -56,7 +56,7 @@ public interface SyncProvider {
         /**
          * Acquires permits, waiting as allowed.
          *
-         * @param permits how many, at least 1
+         * @param permits how many, at least 0 (0 succeeds once the count is not negative)
          * @param nanos the longest wait; negative: no limit
          * @param interruptible whether an interrupt ends the wait
          * @return whether the permits were acquired (false only when the time ran out)
@@ -67,7 +67,7 @@ public interface SyncProvider {
         /**
          * Takes permits if available now.
          *
-         * @param permits how many, at least 1
+         * @param permits how many, at least 0
          * @param barging whether to take them even if others wait (a {@code tryAcquire()} without time-out)
          * @return whether they were taken, without waiting
          */
@@ -90,7 +90,7 @@ public interface SyncProvider {
         /**
          * Returns the permits taken: all that were available.
          *
-         * @return the permits taken: all that were available
+         * @return the permits taken (all that were available), or the negative count that was reset to 0
          */
         int drainPermits();
 

@@ -157,7 +157,7 @@ final class StrandSemaphore implements SyncProvider.SemaphoreCore {
                 return 0;
             }
             if (PERMITS.compareAndSet(this, p, 0)) {
-                return Math.max(p, 0); // a negative count is reset to 0: nothing was taken
+                return p; // as Semaphore.drainPermits: a negative count is reset to 0 and returned
             }
         }
     }

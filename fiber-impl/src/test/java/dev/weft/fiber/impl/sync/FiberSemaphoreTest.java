@@ -106,7 +106,9 @@ class FiberSemaphoreTest extends SyncTestSupport {
         assertEquals(0, sem.drainPermits());
         sem.reducePermits(3);
         assertEquals(-3, sem.availablePermits());
-        assertEquals(0, sem.drainPermits(), "a negative count is reset to 0 and nothing is taken");
+        assertFalse(sem.tryAcquire(0), "as Semaphore: zero permits are not available while the count is negative");
+        assertFalse(sem.tryAcquire(0, 0, TimeUnit.SECONDS));
+        assertEquals(-3, sem.drainPermits(), "as Semaphore: a negative count is reset to 0 and returned");
         assertEquals(0, sem.availablePermits());
         sem.reducePermits(0);
         assertEquals(0, sem.availablePermits());
