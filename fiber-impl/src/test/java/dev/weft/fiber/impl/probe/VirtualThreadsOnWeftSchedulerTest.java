@@ -64,8 +64,11 @@ class VirtualThreadsOnWeftSchedulerTest {
             assertEquals(50, done.get());
             assertTrue(carriersSeen.stream().allMatch(n -> n.startsWith("weft-")), "carriers: " + carriersSeen);
             // Had a sleep, park or monitor wait blocked the carrier instead of unmounting, the
-            // watchdog would have seen it blocked for milliseconds and started a compensating carrier.
-            assertEquals(0, scheduler.stats().compensationsTotal(), "compensating carriers were needed: " + scheduler.stats());
+            // watchdog would have seen it blocked for milliseconds and started a compensating
+            // carrier for most of the 50 sleeps. A carrier the OS does not run for 10 ms on a
+            // loaded machine looks busy to the watchdog too, so a stray stand-in is allowed.
+            assertTrue(scheduler.stats().compensationsTotal() < 5,
+                    "compensating carriers were needed: " + scheduler.stats());
         }
     }
 
