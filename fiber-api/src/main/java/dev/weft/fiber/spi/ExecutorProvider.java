@@ -1,0 +1,55 @@
+package dev.weft.fiber.spi;
+
+import dev.weft.fiber.FiberScheduler;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The implementation of {@link dev.weft.fiber.FiberExecutors}, of
+ * {@link dev.weft.fiber.Schedulers#virtualThreadBuilder(FiberScheduler)} and of
+ * {@code dev.weft.fiber.FiberLocal}, found through {@link java.util.ServiceLoader}. The public
+ * classes check their arguments and delegate here. Not for application code.
+ */
+public interface ExecutorProvider {
+
+    /**
+     * Backs {@link dev.weft.fiber.Schedulers#virtualThreadBuilder(FiberScheduler)}.
+     *
+     * @param scheduler the scheduler whose carriers run the virtual threads, not null
+     * @return a new builder of virtual threads on {@code scheduler}
+     * @throws IllegalStateException if the JVM does not let Weft reach the JDK's constructor
+     *         (the message names the flag), or the JDK has no such constructor
+     */
+    Thread.Builder.OfVirtual virtualThreadBuilder(FiberScheduler scheduler);
+
+    /**
+     * Backs the {@link dev.weft.fiber.FiberExecutors} factories of plain executors.
+     *
+     * @param scheduler the scheduler, or null for the default one
+     * @param rawFibers whether each task runs in a Weft fiber (else in a virtual thread on the scheduler)
+     * @param maxConcurrency the most tasks that run at a time, at least 1;
+     *        {@link Integer#MAX_VALUE}: no bound
+     * @return a new executor
+     */
+    ExecutorService newExecutor(FiberScheduler scheduler, boolean rawFibers, int maxConcurrency);
+
+    /**
+     * Backs the {@link dev.weft.fiber.FiberExecutors} factories of scheduled executors.
+     *
+     * @param scheduler the scheduler, or null for the default one
+     * @param rawFibers whether each task runs in a Weft fiber (else in a virtual thread on the scheduler)
+     * @return a new scheduled executor
+     */
+    ScheduledExecutorService newScheduledExecutor(FiberScheduler scheduler, boolean rawFibers);
+
+    /**
+     * The implementation on the class path.
+     *
+     * @return the provider, loaded once
+     * @throws IllegalStateException naming {@code dev.weft:fiber-impl} if there is none
+     */
+    static ExecutorProvider get() {
+        return ProviderLoader.EXECUTORS.provider();
+    }
+}
