@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *       {@link Fiber#join}, {@link Fiber#await}, the futures of these executors) suspend the fiber; the
  *       JDK's blocking calls block the carrier, and the scheduler's watchdog adds a compensating
  *       carrier, so they are slow but do not deadlock. {@code Thread.currentThread()} is the carrier
- *       and may change at any suspension: use {@code FiberLocal}, not {@code ThreadLocal}. Pick it
+ *       and may change at any suspension: use {@link FiberLocal}, not {@code ThreadLocal}. Pick it
  *       for code written against Weft's primitives.</li>
  * </ul>
  *

@@ -2,13 +2,15 @@ package dev.weft.fiber.spi;
 
 import dev.weft.fiber.FiberScheduler;
 
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
 
 /**
  * The implementation of {@link dev.weft.fiber.FiberExecutors}, of
  * {@link dev.weft.fiber.Schedulers#virtualThreadBuilder(FiberScheduler)} and of
- * {@code dev.weft.fiber.FiberLocal}, found through {@link java.util.ServiceLoader}. The public
+ * {@link dev.weft.fiber.FiberLocal}, found through {@link java.util.ServiceLoader}. The public
  * classes check their arguments and delegate here. Not for application code.
  */
 public interface ExecutorProvider {
@@ -42,6 +44,27 @@ public interface ExecutorProvider {
      * @return a new scheduled executor
      */
     ScheduledExecutorService newScheduledExecutor(FiberScheduler scheduler, boolean rawFibers);
+
+    /**
+     * Backs {@link dev.weft.fiber.FiberLocal}: the values of the calling strand, keyed by
+     * {@code FiberLocal}. In a Weft fiber, that fiber's map (one for both kinds); outside, the
+     * calling thread's map of the kind asked for. Used only by the calling strand.
+     *
+     * @param inheritable whether the caller is an {@link dev.weft.fiber.InheritableFiberLocal}
+     *        (outside fibers, its values are in the map child threads copy)
+     * @return the map, created on first use
+     */
+    Map<Object, Object> currentLocals(boolean inheritable);
+
+    /**
+     * Backs {@link dev.weft.fiber.InheritableFiberLocal}: from now on, each new fiber (and thread)
+     * gets a copy of its creator's values whose keys are of {@code keyType}, each through
+     * {@code childValue}. Idempotent; called by every such variable's constructor.
+     *
+     * @param keyType the class of inheritable keys
+     * @param childValue the child's value from (key, parent's value)
+     */
+    void enableInheritance(Class<?> keyType, BiFunction<Object, Object, Object> childValue);
 
     /**
      * The implementation on the class path.

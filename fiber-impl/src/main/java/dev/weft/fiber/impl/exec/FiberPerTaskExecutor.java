@@ -99,7 +99,7 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
             return new Mode(scheduler) {
                 @Override
                 void start(Runnable job) {
-                    new FiberImpl<Void>(job, null, scheduler, REPORT_UNCAUGHT, false).start();
+                    FiberLocals.inherit(new FiberImpl<Void>(job, null, scheduler, REPORT_UNCAUGHT, false)).start();
                 }
 
                 @Override

@@ -5,8 +5,10 @@ import dev.weft.fiber.Schedulers;
 import dev.weft.fiber.spi.ExecutorProvider;
 import dev.weft.fiber.spi.FiberProvider;
 
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
 
 /**
  * The implementation of {@code FiberExecutors}, {@code Schedulers.virtualThreadBuilder} and
@@ -32,6 +34,16 @@ public final class WeftExecutorProvider implements ExecutorProvider {
     @Override
     public ScheduledExecutorService newScheduledExecutor(FiberScheduler scheduler, boolean rawFibers) {
         return new ScheduledFiberPerTaskExecutor(mode(scheduler, rawFibers));
+    }
+
+    @Override
+    public Map<Object, Object> currentLocals(boolean inheritable) {
+        return FiberLocals.current(inheritable);
+    }
+
+    @Override
+    public void enableInheritance(Class<?> keyType, BiFunction<Object, Object, Object> childValue) {
+        FiberLocals.enableInheritance(keyType, childValue);
     }
 
     private static FiberPerTaskExecutor.Mode mode(FiberScheduler scheduler, boolean rawFibers) {
