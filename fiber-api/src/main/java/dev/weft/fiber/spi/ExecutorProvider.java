@@ -1,6 +1,7 @@
 package dev.weft.fiber.spi;
 
 import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.FiberScope;
 
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -65,6 +66,19 @@ public interface ExecutorProvider {
      * @param childValue the child's value from (key, parent's value)
      */
     void enableInheritance(Class<?> keyType, BiFunction<Object, Object, Object> childValue);
+
+    /**
+     * Backs {@link FiberScope#open(FiberScope.Joiner, java.util.function.Function)}: a new scope
+     * owned by the calling fiber or thread.
+     *
+     * @param <T> the result type of the subtasks
+     * @param <R> the result type of {@code join}
+     * @param joiner the joiner, not null
+     * @param configuration the configuration, not null
+     * @return the open scope
+     */
+    <T, R> FiberScope<T, R> openScope(FiberScope.Joiner<? super T, ? extends R> joiner,
+                                      FiberScope.Configuration configuration);
 
     /**
      * The implementation on the class path.

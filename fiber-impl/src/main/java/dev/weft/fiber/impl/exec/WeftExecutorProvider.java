@@ -1,6 +1,7 @@
 package dev.weft.fiber.impl.exec;
 
 import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.FiberScope;
 import dev.weft.fiber.Schedulers;
 import dev.weft.fiber.spi.ExecutorProvider;
 import dev.weft.fiber.spi.FiberProvider;
@@ -11,8 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
 
 /**
- * The implementation of {@code FiberExecutors}, {@code Schedulers.virtualThreadBuilder} and
- * {@code FiberLocal}, found by {@link java.util.ServiceLoader}. Loading the fiber provider first
+ * The implementation of {@code FiberExecutors}, {@code Schedulers.virtualThreadBuilder},
+ * {@code FiberLocal} and {@code FiberScope}, found by {@link java.util.ServiceLoader}. Loading the fiber provider first
  * gives the missing {@code --add-exports} flag its own message before anything here needs it.
  */
 public final class WeftExecutorProvider implements ExecutorProvider {
@@ -44,6 +45,12 @@ public final class WeftExecutorProvider implements ExecutorProvider {
     @Override
     public void enableInheritance(Class<?> keyType, BiFunction<Object, Object, Object> childValue) {
         FiberLocals.enableInheritance(keyType, childValue);
+    }
+
+    @Override
+    public <T, R> FiberScope<T, R> openScope(FiberScope.Joiner<? super T, ? extends R> joiner,
+                                             FiberScope.Configuration configuration) {
+        return dev.weft.fiber.impl.scope.Scopes.open(joiner, configuration, Schedulers.defaultScheduler());
     }
 
     private static FiberPerTaskExecutor.Mode mode(FiberScheduler scheduler, boolean rawFibers) {
