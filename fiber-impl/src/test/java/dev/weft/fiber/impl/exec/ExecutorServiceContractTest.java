@@ -67,6 +67,30 @@ abstract class ExecutorServiceContractTest {
         Thread.sleep(FOREVER_MILLIS);
     }
 
+    /**
+     * A task that sleeps until interrupted, counting down {@code started} and then
+     * {@code interrupted}: a cancelled task that was still queued never starts, one that had
+     * started must be interrupted.
+     */
+    private static <T> Callable<T> sleepsUntilInterrupted(CountDownLatch started, CountDownLatch interrupted, T value) {
+        return () -> {
+            started.countDown();
+            try {
+                sleepForever();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+            return value;
+        };
+    }
+
+    /** After the executor has terminated: the task never started, or it was interrupted. */
+    private void assertNeverStartedOrInterrupted(CountDownLatch started, CountDownLatch interrupted) throws InterruptedException {
+        executor.shutdown();
+        assertTrue(executor.awaitTermination(30, TimeUnit.SECONDS), "a cancelled task is still running: " + executor);
+        assertTrue(started.getCount() == 1 || interrupted.getCount() == 0, "the task started and was not interrupted");
+    }
+
     // ----------------------------------------------------------------------------------------
     // Running and results
 
@@ -220,39 +244,27 @@ abstract class ExecutorServiceContractTest {
 
     @Test
     void timedInvokeAllCancelsWhatDidNotFinish() throws Exception {
+        CountDownLatch slowStarted = new CountDownLatch(1);
         CountDownLatch slowInterrupted = new CountDownLatch(1);
-        List<Callable<Integer>> tasks = List.of(() -> 1, () -> {
-            try {
-                sleepForever();
-            } catch (InterruptedException e) {
-                slowInterrupted.countDown();
-            }
-            return 2;
-        });
+        List<Callable<Integer>> tasks = List.of(() -> 1, sleepsUntilInterrupted(slowStarted, slowInterrupted, 2));
         List<Future<Integer>> futures = executor.invokeAll(tasks, 50, TimeUnit.MILLISECONDS);
-        assertEquals(1, futures.get(0).resultNow());
         assertTrue(futures.get(1).isCancelled());
-        Latches.await("unfinished task interrupted", slowInterrupted);
+        assertTrue(futures.get(0).isDone());
+        assertNeverStartedOrInterrupted(slowStarted, slowInterrupted);
     }
 
     @Test
     void invokeAnyReturnsASuccessfulResultAndCancelsTheOthers() throws Exception {
+        CountDownLatch slowStarted = new CountDownLatch(1);
         CountDownLatch slowInterrupted = new CountDownLatch(1);
         List<Callable<String>> tasks = List.of(
                 () -> {
                     throw new IllegalStateException("fails");
                 },
-                () -> {
-                    try {
-                        sleepForever();
-                    } catch (InterruptedException e) {
-                        slowInterrupted.countDown();
-                    }
-                    return "slow";
-                },
+                sleepsUntilInterrupted(slowStarted, slowInterrupted, "slow"),
                 () -> "fast");
         assertEquals("fast", executor.invokeAny(tasks));
-        Latches.await("the slow task interrupted after invokeAny returned", slowInterrupted);
+        assertNeverStartedOrInterrupted(slowStarted, slowInterrupted);
     }
 
     @Test
@@ -269,18 +281,12 @@ abstract class ExecutorServiceContractTest {
     }
 
     @Test
-    void timedInvokeAnyTimesOutAndCancelsTheTasks() {
+    void timedInvokeAnyTimesOutAndCancelsTheTasks() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        List<Callable<String>> tasks = List.of(() -> {
-            try {
-                sleepForever();
-            } catch (InterruptedException e) {
-                interrupted.countDown();
-            }
-            return "late";
-        });
+        List<Callable<String>> tasks = List.of(sleepsUntilInterrupted(started, interrupted, "late"));
         assertThrows(TimeoutException.class, () -> executor.invokeAny(tasks, 20, TimeUnit.MILLISECONDS));
-        Latches.await("the task interrupted after the time-out", interrupted);
+        assertNeverStartedOrInterrupted(started, interrupted);
     }
 
     @Test
