@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * its partner). The baseline is {@code Executors.newFixedThreadPool(200)}-style pool, the code
  * this is meant to replace; the two-thread pool shows what happens without enough threads.
  * Weft runs on two carriers: the virtual-thread mode unmounts the waits, the raw-fiber mode blocks
- * carriers and the watchdog adds compensating ones; {@code carriersAdded} (an auxiliary counter)
- * is the scheduler's {@code compensationsTotal} per operation.
+ * carriers and the watchdog adds compensating ones; {@code carriersAdded} (an auxiliary event
+ * counter) is the growth of the scheduler's {@code compensationsTotal} over each iteration.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -85,9 +85,12 @@ public class BlockingTaskBench {
         }
     }
 
-    /** Compensating carriers the Weft scheduler started, per operation. */
+    /**
+     * Compensating carriers the Weft scheduler started, summed over each iteration (an event
+     * count: as a rate it would be infinite time per carrier whenever none was added).
+     */
     @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @AuxCounters(AuxCounters.Type.EVENTS)
     public static class Carriers {
         public long carriersAdded;
     }
