@@ -1,5 +1,6 @@
 package dev.weft.bench.executor;
 
+import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberExecutors;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.Schedulers;
@@ -139,5 +140,31 @@ public class ExecutorBench {
     @OperationsPerInvocation(TASKS)
     public int weftRawFiberMode(ExecutorState state) throws ExecutionException, InterruptedException {
         return run(state.weftRawFibers, state.pattern);
+    }
+
+    /**
+     * The floor of the raw-fiber mode: the same tasks as bare Weft fibers on the same scheduler,
+     * started with {@code Fiber.builder()} and awaited with {@code Fiber.get()}, no executor.
+     * The gap to {@link #weftRawFiberMode} is what the executor's contract costs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public int weftFibersWithoutExecutor(ExecutorState state) throws ExecutionException, InterruptedException {
+        Fiber.Builder builder = Fiber.builder().scheduler(state.weftScheduler);
+        int sum = 0;
+        if (state.pattern.equals("sequential")) {
+            for (int i = 0; i < TASKS; i++) {
+                sum += builder.start(SHORT_TASK).get();
+            }
+        } else {
+            List<Fiber<Integer>> fibers = new ArrayList<>(TASKS);
+            for (int i = 0; i < TASKS; i++) {
+                fibers.add(builder.start(SHORT_TASK));
+            }
+            for (Fiber<Integer> f : fibers) {
+                sum += f.get();
+            }
+        }
+        return sum;
     }
 }
