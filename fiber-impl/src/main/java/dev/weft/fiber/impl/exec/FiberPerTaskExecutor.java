@@ -11,11 +11,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -41,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The executor terminates when it is shut down and the count is zero; the CAS to TERMINATED
  * makes that happen once, and {@link #termination} releases the waiters.
  *
- * <p><b>Running tasks</b> are in {@link #running}, so that {@code shutdownNow} can interrupt them.
+ * <p><b>Running tasks</b> are in {@link #running} ({@link RunningJobs}: the jobs themselves,
+ * linked in striped lists), so that {@code shutdownNow} can interrupt them.
  * A {@link Job} records its strand before it runs the task and then reads the run state;
  * {@code shutdownNow} writes STOP and then reads the strands: either it interrupts the job, or
  * the job sees STOP and interrupts itself before the task starts (as {@code ThreadPoolExecutor}'s
@@ -144,7 +143,7 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
     private final int maxConcurrency;
     private volatile int runState;
     private final AtomicLong accepted = new AtomicLong();
-    private final Set<Job> running = ConcurrentHashMap.newKeySet();
+    private final RunningJobs running = new RunningJobs();
     private final CompletionSignal termination = new CompletionSignal();
     /** Bounded mode only (else null). */
     private final AtomicInteger permits;
@@ -159,9 +158,14 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
     }
 
     /** One accepted task and the strand that runs it. */
-    final class Job implements Runnable {
+    final class Job extends RunningJobs.Node implements Runnable {
         final Runnable task;
         volatile Object strand;
+
+        @Override
+        Object strand() {
+            return strand;
+        }
 
         Job(Runnable task) {
             this.task = task;
@@ -429,8 +433,8 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
             }
         }
         onShutdownNow(notStarted);
-        for (Job j : running) {
-            TaskFuture.interrupt(j.strand);
+        for (Object strand : running.strands()) {
+            TaskFuture.interrupt(strand);
         }
         tryTerminate();
         return notStarted;
