@@ -260,7 +260,7 @@ class FiberScopeTest {
                 return null;
             });
             await(started);
-            Await.parked(owner);
+            ScopeWaits.parked(owner);
             assertTrue(owner.cancel());
             assertThrows(CancellationException.class, () -> owner.get(Duration.ofSeconds(30)));
         }
@@ -289,7 +289,7 @@ class FiberScopeTest {
             endedAtClose.set(ended.get());
         });
         await(started);
-        Await.waiting(owner);
+        ScopeWaits.waiting(owner);
         owner.interrupt();
         owner.join(30_000);
         assertFalse(owner.isAlive());

@@ -3,8 +3,8 @@ package dev.weft.fiber.impl.scope;
 import dev.weft.fiber.Fiber;
 
 /** Waits of the scope tests, bounded by {@link dev.weft.fiber.impl.Await#HANG}. */
-final class Await {
-    private Await() {
+final class ScopeWaits {
+    private ScopeWaits() {
     }
 
     /** Until {@code fiber} is parked (in join, here). */
