@@ -1,6 +1,10 @@
 package dev.weft.fiber;
 
+import dev.weft.fiber.spi.ExecutorProvider;
 import dev.weft.fiber.spi.FiberProvider;
+
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 
 /** Factories for Weft's schedulers. */
 public final class Schedulers {
@@ -46,6 +50,54 @@ public final class Schedulers {
      */
     public static FiberScheduler defaultScheduler() {
         return FiberProvider.get().defaultScheduler();
+    }
+
+    /**
+     * A builder of JDK virtual threads whose carriers are {@code scheduler}'s instead of the JDK's
+     * own {@code ForkJoinPool}. It is the JDK's own {@link Thread.Builder.OfVirtual} (name, name
+     * with a counter, {@code inheritInheritableThreadLocals}, uncaught-exception handler,
+     * {@code factory()}, {@code start}, {@code unstarted}), so the threads keep every promise of a
+     * virtual thread: {@code Thread.currentThread()}, {@code ThreadLocal}s, interrupts,
+     * {@code java.util.concurrent} locks, and unmounting in {@code Thread.sleep}, blocking queues,
+     * contended {@code synchronized} and socket I/O. Each time such a thread becomes runnable, the
+     * JDK hands a task to {@code scheduler.execute}; a carrier pinned by a virtual thread (a native
+     * frame on its stack) is compensated by Weft's schedulers like any blocked carrier.
+     *
+     * <p>The JDK (25) has no public API for this: Weft calls the JDK's package-private
+     * {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)} constructor, which needs the
+     * JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED} (on the module path: {@code =dev.weft.fiber.impl}).
+     * Shut {@code scheduler} down only after its virtual threads have ended: a virtual thread that
+     * wakes on a scheduler that rejects new work fails as the JDK's own does.
+     *
+     * <pre>{@code
+     * FiberScheduler carriers = Schedulers.fifo(1);          // e.g. one deterministic carrier
+     * Thread t = Schedulers.virtualThreadBuilder(carriers).name("worker-", 0).start(task);
+     * }</pre>
+     *
+     * @param scheduler the scheduler whose carriers run the threads
+     * @return a new builder; like the JDK's, not safe for use by several threads at once
+     * @throws NullPointerException if {@code scheduler} is null
+     * @throws IllegalStateException if the JVM was started without the {@code --add-opens} flag
+     *         (the message shows it and where to put it), or this JDK no longer has the constructor
+     */
+    public static Thread.Builder.OfVirtual virtualThreadBuilder(FiberScheduler scheduler) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        return ExecutorProvider.get().virtualThreadBuilder(scheduler);
+    }
+
+    /**
+     * A thread factory that creates (unstarted) virtual threads carried by {@code scheduler}:
+     * {@code virtualThreadBuilder(scheduler).factory()}. Threads get the default virtual-thread
+     * name (the empty string). Pass it to {@link java.util.concurrent.Executors#newThreadPerTaskExecutor(ThreadFactory)}
+     * or to any code that takes a {@code ThreadFactory}.
+     *
+     * @param scheduler the scheduler whose carriers run the threads
+     * @return a thread-safe factory
+     * @throws NullPointerException if {@code scheduler} is null
+     * @throws IllegalStateException as {@link #virtualThreadBuilder(FiberScheduler)} does
+     */
+    public static ThreadFactory virtualThreadFactory(FiberScheduler scheduler) {
+        return virtualThreadBuilder(scheduler).factory();
     }
 
     private static void checkParallelism(int parallelism) {

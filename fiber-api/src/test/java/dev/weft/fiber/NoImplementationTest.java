@@ -3,6 +3,7 @@ package dev.weft.fiber;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,5 +70,30 @@ class NoImplementationTest {
         // Documented to return at once for nanos <= 0, like LockSupport.parkNanos.
         Fiber.parkNanos(0);
         Fiber.parkNanos(-5);
+    }
+
+    @Test
+    void executorsScopesAndLocalsWithoutImplementationNameTheMissingDependency() {
+        for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                FiberExecutors::newFiberPerTaskExecutor,
+                FiberExecutors::newRawFiberPerTaskExecutor,
+                FiberScope::open,
+                () -> new FiberLocal<String>().get(),
+                InheritableFiberLocal::new)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call);
+            assertTrue(e.getMessage().contains(IMPL_COORDINATES), e.getMessage());
+        }
+    }
+
+    @Test
+    void argumentChecksOfTheExecutorAndScopeApiComeFirst() {
+        assertEquals("scheduler", assertThrows(NullPointerException.class,
+                () -> FiberExecutors.newFiberPerTaskExecutor(null)).getMessage());
+        assertEquals("scheduler", assertThrows(NullPointerException.class,
+                () -> Schedulers.virtualThreadBuilder(null)).getMessage());
+        assertThrows(NullPointerException.class, () -> FiberExecutors.newRawFiberPerTaskExecutor(null, 0));
+        assertThrows(NullPointerException.class, () -> FiberScope.open(null));
+        assertThrows(IllegalArgumentException.class,
+                () -> FiberScope.open(FiberScope.Joiner.awaitAll(), c -> c.withTimeout(Duration.ofSeconds(-1))));
     }
 }

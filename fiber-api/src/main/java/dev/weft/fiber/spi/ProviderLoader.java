@@ -16,6 +16,7 @@ final class ProviderLoader<T> {
     static final ProviderLoader<GeneratorProvider> GENERATORS = new ProviderLoader<>(GeneratorProvider.class, "generator");
     static final ProviderLoader<ChannelProvider> CHANNELS = new ProviderLoader<>(ChannelProvider.class, "channel");
     static final ProviderLoader<SyncProvider> SYNC = new ProviderLoader<>(SyncProvider.class, "synchronizer");
+    static final ProviderLoader<ExecutorProvider> EXECUTORS = new ProviderLoader<>(ExecutorProvider.class, "executor");
 
     private final Class<T> type;
     private final String what;

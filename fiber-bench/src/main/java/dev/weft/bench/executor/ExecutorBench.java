@@ -1,5 +1,9 @@
 package dev.weft.bench.executor;
 
+import dev.weft.fiber.Fiber;
+import dev.weft.fiber.FiberExecutors;
+import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.Schedulers;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -31,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Each operation pushes {@value #TASKS} short CPU tasks through one executor, normalised per
  * task, in one of two patterns: {@code sequential} (submit one, wait for it, submit the next: a
  * thread hand-off each time) and {@code fanOut} (submit all, then wait for all). The baseline is
- * a two-thread {@code ThreadPoolExecutor}, the executor a drop-in replacement must beat.
+ * a two-thread {@code ThreadPoolExecutor}, the executor a drop-in replacement must beat. Weft's
+ * executors run on a two-carrier work-stealing scheduler, in both modes: a virtual thread per task
+ * ({@code FiberExecutors.newFiberPerTaskExecutor}) and a raw fiber per task
+ * ({@code newRawFiberPerTaskExecutor}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -54,6 +61,9 @@ public class ExecutorBench {
         ExecutorService threadPool;
         ExecutorService forkJoinPool;
         ExecutorService virtualThreads;
+        FiberScheduler weftScheduler;
+        ExecutorService weftVirtualThreads;
+        ExecutorService weftRawFibers;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -63,6 +73,9 @@ public class ExecutorBench {
             threadPool = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
             forkJoinPool = new ForkJoinPool(2);
             virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+            weftScheduler = Schedulers.workStealing(2);
+            weftVirtualThreads = FiberExecutors.newFiberPerTaskExecutor(weftScheduler);
+            weftRawFibers = FiberExecutors.newRawFiberPerTaskExecutor(weftScheduler);
         }
 
         @TearDown(Level.Trial)
@@ -70,6 +83,9 @@ public class ExecutorBench {
             threadPool.shutdownNow();
             forkJoinPool.shutdownNow();
             virtualThreads.shutdownNow();
+            weftVirtualThreads.close();
+            weftRawFibers.close();
+            weftScheduler.close();
         }
     }
 
@@ -110,5 +126,45 @@ public class ExecutorBench {
     @OperationsPerInvocation(TASKS)
     public int virtualThreadPerTask(ExecutorState state) throws ExecutionException, InterruptedException {
         return run(state.virtualThreads, state.pattern);
+    }
+
+    /** Weft, virtual-thread mode: a JDK virtual thread per task, carried by a two-carrier work-stealing scheduler. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public int weftVirtualThreadMode(ExecutorState state) throws ExecutionException, InterruptedException {
+        return run(state.weftVirtualThreads, state.pattern);
+    }
+
+    /** Weft, raw-fiber mode: a Weft fiber per task on a two-carrier work-stealing scheduler. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public int weftRawFiberMode(ExecutorState state) throws ExecutionException, InterruptedException {
+        return run(state.weftRawFibers, state.pattern);
+    }
+
+    /**
+     * The floor of the raw-fiber mode: the same tasks as bare Weft fibers on the same scheduler,
+     * started with {@code Fiber.builder()} and awaited with {@code Fiber.get()}, no executor.
+     * The gap to {@link #weftRawFiberMode} is what the executor's contract costs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    public int weftFibersWithoutExecutor(ExecutorState state) throws ExecutionException, InterruptedException {
+        Fiber.Builder builder = Fiber.builder().scheduler(state.weftScheduler);
+        int sum = 0;
+        if (state.pattern.equals("sequential")) {
+            for (int i = 0; i < TASKS; i++) {
+                sum += builder.start(SHORT_TASK).get();
+            }
+        } else {
+            List<Fiber<Integer>> fibers = new ArrayList<>(TASKS);
+            for (int i = 0; i < TASKS; i++) {
+                fibers.add(builder.start(SHORT_TASK));
+            }
+            for (Fiber<Integer> f : fibers) {
+                sum += f.get();
+            }
+        }
+        return sum;
     }
 }

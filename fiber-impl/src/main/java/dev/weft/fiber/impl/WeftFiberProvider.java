@@ -3,6 +3,7 @@ package dev.weft.fiber.impl;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.core.FiberImpl;
+import dev.weft.fiber.impl.exec.FiberLocals;
 import dev.weft.fiber.impl.sched.CarrierPool;
 import dev.weft.fiber.impl.sched.FifoScheduler;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
@@ -46,8 +47,8 @@ public final class WeftFiberProvider implements FiberProvider {
     @Override
     public <V> Fiber<V> newFiber(Callable<V> task, String name, FiberScheduler scheduler,
                                  Fiber.UncaughtExceptionHandler handler, boolean carrierAffinity) {
-        return new FiberImpl<>(task, name, scheduler != null ? scheduler : DefaultScheduler.INSTANCE,
-                handler, carrierAffinity);
+        return FiberLocals.inherit(new FiberImpl<>(task, name, scheduler != null ? scheduler : DefaultScheduler.INSTANCE,
+                handler, carrierAffinity));
     }
 
     @Override
@@ -59,8 +60,8 @@ public final class WeftFiberProvider implements FiberProvider {
             task.run();
             return null;
         } : task;
-        return new FiberImpl<>(body, name, scheduler != null ? scheduler : DefaultScheduler.INSTANCE,
-                handler, carrierAffinity);
+        return FiberLocals.inherit(new FiberImpl<>(body, name, scheduler != null ? scheduler : DefaultScheduler.INSTANCE,
+                handler, carrierAffinity));
     }
 
     @Override

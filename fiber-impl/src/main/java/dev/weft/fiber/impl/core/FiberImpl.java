@@ -274,6 +274,13 @@ public final class FiberImpl<V> implements Fiber<V> {
      */
     public Object channelNode;
 
+    /**
+     * This fiber's {@code FiberLocal} values (owned by {@code impl.exec.FiberLocals}): null until
+     * first used. Read and written only by this fiber, and by its creator before {@link #start()},
+     * whose hand-off to the scheduler publishes it.
+     */
+    private Object locals;
+
     /** Links of the scheduler's {@link LiveFibers} registry, guarded by its stripe lock. */
     FiberImpl<?> registryPrev;
     FiberImpl<?> registryNext;
@@ -1079,6 +1086,16 @@ public final class FiberImpl<V> implements Fiber<V> {
 
     // ----------------------------------------------------------------------------------------
     // Queries
+
+    /** This fiber's fiber-local values, or null; see the field. */
+    public Object locals() {
+        return locals;
+    }
+
+    /** Sets this fiber's fiber-local values; by this fiber, or by its creator before start. */
+    public void locals(Object values) {
+        locals = values;
+    }
 
     /** The carrier this fiber is bound to by affinity, or -1 (no affinity, or not yet run). */
     public int homeCarrier() {
