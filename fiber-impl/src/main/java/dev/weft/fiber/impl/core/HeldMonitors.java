@@ -43,14 +43,31 @@ import java.util.stream.Stream;
  *
  * <p>Cost: one walk of the classes on the stack per suspension point (no method information
  * resolved), and a second, precise walk only when some class on the stack can hold a monitor;
- * see docs/internals.md for the measured cost. It can be turned
+ * see docs/internals.md for the measured cost. In a JVM started with {@code -XX:LockingMode=1}
+ * the JVM pins such a suspension itself and no walk is made ({@link #JVM_PINS_MONITORS}). It can be turned
  * off with {@code -Dweft.fiber.checkMonitors=false} by an application that never suspends a
  * fiber inside {@code synchronized}: then such a suspension breaks the monitor as described above.
  */
 final class HeldMonitors {
 
-    /** {@code weft.fiber.checkMonitors}, default true: whether suspensions look for held monitors. */
-    static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("weft.fiber.checkMonitors", "true"));
+    /**
+     * Whether the JVM itself refuses to unmount a continuation that holds a monitor. It does in
+     * the legacy locking mode ({@code -XX:LockingMode=1}, deprecated since JDK 24, still there in
+     * JDK 25), which counts the monitors each thread holds: {@code Continuation.yield} inside
+     * {@code synchronized} then comes back pinned ({@code onPinned(MONITOR)}), for every monitor,
+     * JNI's and hidden classes' included, at no cost to a suspension that holds none; the
+     * suspension points then block the carrier through their ordinary pinned path, and the walk
+     * is not needed. Found out once, by trying: a continuation yields inside a monitor
+     * ({@link #jvmPinsHeldMonitors()}). False with the default lightweight locking.
+     */
+    static final boolean JVM_PINS_MONITORS = jvmPinsHeldMonitors();
+
+    /**
+     * Whether suspensions walk the stack for held monitors: {@code weft.fiber.checkMonitors}
+     * (default true), unless the JVM already {@linkplain #JVM_PINS_MONITORS pins} them.
+     */
+    static final boolean ENABLED = !JVM_PINS_MONITORS
+            && !"false".equalsIgnoreCase(System.getProperty("weft.fiber.checkMonitors", "true"));
 
     /**
      * Frames fetched by the JVM in the first batch of a walk: a fiber's stack at a suspension
@@ -77,6 +94,40 @@ final class HeldMonitors {
     private static final System.Logger LOG = System.getLogger("dev.weft.fiber.pinning");
 
     private HeldMonitors() {
+    }
+
+    /**
+     * Runs a continuation that yields inside a {@code synchronized} block, on this thread, and
+     * says whether the JVM refused the yield. If the yield succeeded, the continuation is resumed
+     * at once on the same thread, which leaves the monitor as it should.
+     */
+    private static boolean jvmPinsHeldMonitors() {
+        final class MonitorProbe extends StackfulContinuation {
+            static final Scope SCOPE = new Scope("weft-monitor-probe");
+            private final Object lock = new Object();
+            boolean yielded;
+
+            MonitorProbe() {
+                super(SCOPE);
+            }
+
+            @Override
+            protected void enter() {
+                synchronized (lock) {
+                    yielded = StackfulContinuation.yield(SCOPE);
+                }
+            }
+        }
+        try {
+            MonitorProbe probe = new MonitorProbe();
+            probe.resume();
+            if (!probe.isFinished()) {
+                probe.resume();
+            }
+            return !probe.yielded;
+        } catch (RuntimeException | LinkageError e) {
+            return false; // cannot tell: walk, the safe choice
+        }
     }
 
     /**
