@@ -29,8 +29,8 @@ import java.util.function.Predicate;
  * The issues' performance targets are the one place where specific benchmarks are named
  * ({@link #targets}); each is computed from the rows of the run, and says "not measured" when
  * the rows are missing. Known workloads and classes also get a title, an opening note
- * (the channel section's says what its scores are per, and quotes published figures, labelled
- * as such) and a one-line question. Text is built with explicit {@link Locale#ROOT} formatting, so the
+ * (the executor section's names the executor behind each row; the channel section's says what
+ * its scores are per, and quotes published figures, labelled as such) and a short question. Text is built with explicit {@link Locale#ROOT} formatting, so the
  * report does not change with the machine's locale.
  */
 public final class ReportWriter {
@@ -52,7 +52,7 @@ public final class ReportWriter {
 
     /** Classes of one workload that read best in this order; others follow alphabetically. */
     private static final List<String> CLASS_ORDER = List.of("YieldBench", "RingBench", "SpawnJoinBench", "SkynetBench",
-            "PingPongBench", "ChannelThroughputBench", "SelectBench", "RetainedMemory", "MaxParked");
+            "ExecutorBench", "BlockingTaskBench", "VirtualThreadSchedulerBench", "PingPongBench", "ChannelThroughputBench", "SelectBench", "RetainedMemory", "MaxParked");
 
     /** One-line questions for the classes this module ships; other classes get their name only. */
     private static final Map<String, String> QUESTIONS = Map.ofEntries(
@@ -66,8 +66,28 @@ public final class ReportWriter {
                     + "`idleGapMicros` is the pause before each operation (0: the scheduler may still be spinning)."),
             Map.entry("AffinityBench", "Yield round trip on `workStealing(2)` with and without `carrierAffinity(true)`, "
                     + "`fibers` fibers sharing 100,000 yields."),
-            Map.entry("ExecutorBench", "Short CPU tasks (about 50 JMH CPU tokens each) through an `ExecutorService`, "
-                    + "one at a time (`sequential`) or all at once (`fanOut`), per task."),
+            Map.entry("ExecutorBench", "What does an `ExecutorService` user pay per short task? 1,000 short CPU tasks "
+                    + "(50 JMH CPU tokens each, well under a microsecond) through one executor, one at a time "
+                    + "(`sequential`: submit, wait, submit the next) or all at once (`fanOut`: submit all, then wait "
+                    + "for all), **per task**. `weftFibersWithoutExecutor` runs the same tasks as bare fibers "
+                    + "(`Fiber.builder().start`, `Fiber.get`) on the same scheduler: the floor of the raw-fiber mode, "
+                    + "its gap to `weftRawFiberMode` being what the executor contract costs."),
+            Map.entry("BlockingTaskBench", "What does code that blocks the old way cost on each executor? 200 tasks "
+                    + "fanned out and awaited, **per task**, in two patterns: `sleep` (each task "
+                    + "`Thread.sleep(1)`) and `handOff` (tasks in pairs over a `SynchronousQueue`, one `put`s, the "
+                    + "other `take`s). The baseline is a 200-thread `ThreadPoolExecutor` (a thread per concurrent "
+                    + "task, the code this replaces); `threadPool2` has as many threads as Weft has carriers. In the "
+                    + "virtual-thread mode the waits unmount; in the raw-fiber mode they block a carrier and the "
+                    + "watchdog adds compensating carriers: **carriersAdded** (Other metrics, Weft rows only) is the "
+                    + "growth of the scheduler's `compensationsTotal`, per measured iteration."),
+            Map.entry("VirtualThreadSchedulerBench", "Does a JDK virtual thread run as well on a Weft scheduler as on "
+                    + "the JDK's own? The same virtual-thread code built by `Thread.ofVirtual()` (`baselineJdkYield`, "
+                    + "`jdk*`: the JDK's `ForkJoinPool` scheduler, as many carriers as processors) or by "
+                    + "`Schedulers.virtualThreadBuilder(scheduler)` (`weft*`: two carriers, both kinds), in pairs: "
+                    + "`Yield` (1,000 `Thread.yield()`s in one thread, **per yield**), `SpawnJoin` (start and join an "
+                    + "empty thread from a thread, **per thread**), `PingPong` (two threads hand a turn back and forth "
+                    + "with park/unpark, **per hand-off**). Every row's ratio is against the JDK's yield; compare "
+                    + "each `weft*` row with its `jdk*` pair (the targets do)."),
             Map.entry("PingPongBench", "Two tasks take turns over two channels of `capacity` 0 (rendezvous) or 1: the "
                     + "lead sends on one, the echo sends each item back on the other, so every message is a hand-off "
                     + "to a parked task. 10,000 round trips per operation, **per message** (a round trip is two "
@@ -87,6 +107,19 @@ public final class ReportWriter {
 
     /** Paragraphs that open a workload's section, before its tables. */
     private static final Map<String, String> WORKLOAD_NOTES = Map.of(
+            "executor", "The rows of *ExecutorBench* and *BlockingTaskBench* are executors:\n\n"
+                    + "| Row | Executor |\n|---|---|\n"
+                    + "| `baselineThreadPoolExecutor`, `threadPool2` | `ThreadPoolExecutor` with 2 threads |\n"
+                    + "| `baselineThreadPool200` | `ThreadPoolExecutor` with 200 threads |\n"
+                    + "| `forkJoinPool` | `ForkJoinPool(2)` |\n"
+                    + "| `virtualThreadPerTask` | `Executors.newVirtualThreadPerTaskExecutor()` (the JDK's scheduler, "
+                    + "as many carriers as processors) |\n"
+                    + "| `weftVirtualThreadMode` | Weft, virtual-thread mode: `FiberExecutors.newFiberPerTaskExecutor` "
+                    + "on `Schedulers.workStealing(2)` |\n"
+                    + "| `weftRawFiberMode` | Weft, raw-fiber mode: `FiberExecutors.newRawFiberPerTaskExecutor` on "
+                    + "the same scheduler |\n"
+                    + "| `weftFibersWithoutExecutor` | no executor: bare Weft fibers on the same scheduler |\n\n"
+                    + "Which mode for which code, and how to migrate from a thread pool: `docs/executors.md`.",
             "channel", "Every score in this section is per message (ping-pong: half a round trip), so the "
                     + "**Alloc B/op** column is bytes allocated per message. The long-lived tasks of each row are "
                     + "started once per trial: Weft fibers on the row's `scheduler`, jox channels and JDK queues "
@@ -287,8 +320,47 @@ public final class ReportWriter {
         addChecks(checks, "At most 350 B retained per parked fiber at depth 1",
                 rows(results, "RetainedMemory", "weftFiber", r -> "1".equals(r.params().get("depth"))), r ->
                         new Object[] {number(r.score()) + " " + r.unit(), r.score() <= 350});
+        executorTargets(results, checks);
         channelTargets(results, checks);
         return checks;
+    }
+
+    /**
+     * The executor issue's targets. Weft's virtual-thread mode at least as fast as
+     * {@code newVirtualThreadPerTaskExecutor()} on each row (pattern) of {@code ExecutorBench} and
+     * {@code BlockingTaskBench}; the raw-fiber mode faster than every other executor on
+     * {@code ExecutorBench}'s fan-out (the JDK's three; Weft's virtual-thread mode and the bare
+     * fibers are Weft's own rows, not contenders); and each virtual-thread pattern on a Weft
+     * scheduler at or under the same pattern on the JDK's scheduler.
+     */
+    private static void executorTargets(List<BenchResult> results, List<TargetCheck> checks) {
+        for (String bench : List.of("ExecutorBench", "BlockingTaskBench")) {
+            addChecks(checks, "Virtual-thread mode at least as fast as `newVirtualThreadPerTaskExecutor()` (" + bench
+                            + ", same pattern)",
+                    rows(results, bench, "weftVirtualThreadMode", x -> true),
+                    r -> versus(r, fastest(results, o -> o.simpleClassName().equals(bench)
+                            && o.method().equals("virtualThreadPerTask") && samePattern(o, r)), true, "task"));
+        }
+        Predicate<BenchResult> fanOut = r -> "fanOut".equals(r.params().get("pattern"));
+        addChecks(checks, "Raw-fiber mode ahead of every contender on fan-out (ExecutorBench: `ThreadPoolExecutor`, "
+                        + "`ForkJoinPool`, `newVirtualThreadPerTaskExecutor()`)",
+                rows(results, "ExecutorBench", "weftRawFiberMode", fanOut),
+                r -> versus(r, fastest(results, o -> o.simpleClassName().equals("ExecutorBench") && fanOut.test(o)
+                        && !o.method().startsWith("weft")), false, "task"));
+        for (String[] pair : List.of(new String[] {"weftYield", "baselineJdkYield", "yield"},
+                new String[] {"weftSpawnJoin", "jdkSpawnJoin", "thread"},
+                new String[] {"weftPingPong", "jdkPingPong", "hand-off"})) {
+            addChecks(checks, "Virtual threads on a Weft scheduler at or under the JDK's scheduler (VirtualThreadSchedulerBench `"
+                            + pair[0] + "` vs `" + pair[1] + "`)",
+                    rows(results, "VirtualThreadSchedulerBench", pair[0], x -> true),
+                    r -> versus(r, fastest(rows(results, "VirtualThreadSchedulerBench", pair[1], x -> true), o -> true),
+                            true, pair[2]));
+        }
+    }
+
+    /** Whether two rows have the same {@code pattern} parameter (both none counts as the same). */
+    private static boolean samePattern(BenchResult a, BenchResult b) {
+        return Objects.equals(a.params().get("pattern"), b.params().get("pattern"));
     }
 
     /**
@@ -302,11 +374,11 @@ public final class ReportWriter {
                 .filter(r -> r.simpleClassName().equals("PingPongBench") && rendezvous.test(r)).toList();
         addChecks(checks, "Rendezvous ping-pong: Weft faster than every other contender in the same run (Kotlin included)",
                 rows(results, "PingPongBench", "weft", rendezvous),
-                r -> versus(r, fastest(rendezvousRows, o -> !o.method().equals("weft")), false));
+                r -> versus(r, fastest(rendezvousRows, o -> !o.method().equals("weft")), false, "message"));
         List<BenchResult> kotlinThroughput = rows(results, "ChannelThroughputBench", "kotlin", x -> true);
         addChecks(checks, "`buffered(64)` throughput: Weft at least Kotlin's (time per item at most the faster Kotlin row's)",
                 rows(results, "ChannelThroughputBench", "weft", x -> true),
-                r -> versus(r, fastest(kotlinThroughput, o -> true), true));
+                r -> versus(r, fastest(kotlinThroughput, o -> true), true, "message"));
         List<BenchResult> allocRows = new ArrayList<>(rows(results, "PingPongBench", "weft", x -> true));
         allocRows.addAll(rows(results, "ChannelThroughputBench", "weft", x -> true));
         addChecks(checks, "0 B allocated per message on Weft channels, rendezvous and buffered (`-prof gc` norm "
@@ -329,19 +401,31 @@ public final class ReportWriter {
     }
 
     /**
-     * {@code r} against the best other row, per message: met if {@code r} is faster (or, with
-     * {@code tieMeets}, as fast); not measured if there is no other row.
+     * {@code r} against the best other row, in time per {@code per} (message, task, ...): met if
+     * {@code r} is faster (or, with {@code tieMeets}, as fast); not measured if there is no other
+     * row. The verdict goes by the scores; both errors are shown, and when the two 99.9%
+     * intervals overlap the text says so, since the run then cannot tell the two apart.
      */
-    private static Object[] versus(BenchResult r, BenchResult best, boolean tieMeets) {
+    private static Object[] versus(BenchResult r, BenchResult best, boolean tieMeets, String per) {
         double ns = Units.toNanos(r.score(), r.unit());
+        double err = Units.toNanos(r.scoreError(), r.unit());
         if (best == null) {
-            return new Object[] {String.format(Locale.ROOT, "%s ns/message; no other contender in this run", number(ns)),
-                    null};
+            return new Object[] {String.format(Locale.ROOT, "%s ns/%s; no other contender in this run",
+                    withError(ns, err), per), null};
         }
         double bestNs = Units.toNanos(best.score(), best.unit());
-        String text = String.format(Locale.ROOT, "%s ns/message vs %s ns/message for %s (%.2f×)", number(ns),
-                number(bestNs), best.label(), ns / bestNs);
-        return new Object[] {text, Double.isNaN(ns) ? null : tieMeets ? ns <= bestNs : ns < bestNs};
+        double bestErr = Units.toNanos(best.scoreError(), best.unit());
+        String text = String.format(Locale.ROOT, "%s ns/%s vs %s ns/%s for %s (%.2f×)", withError(ns, err), per,
+                withError(bestNs, bestErr), per, best.label(), ns / bestNs);
+        if (Double.isFinite(err) && Double.isFinite(bestErr) && Math.abs(ns - bestNs) <= err + bestErr) {
+            text += "; the 99.9% intervals overlap";
+        }
+        return new Object[] {text, Double.isNaN(ns) || Double.isNaN(bestNs) ? null : tieMeets ? ns <= bestNs : ns < bestNs};
+    }
+
+    /** A value with its error, {@code 12.0 ± 1.000}, or the value alone when the error is unknown. */
+    private static String withError(double value, double error) {
+        return Double.isFinite(error) ? number(value) + " ± " + number(error) : number(value);
     }
 
     private static List<BenchResult> rows(List<BenchResult> results, String simpleClass, String method,
@@ -478,7 +562,7 @@ public final class ReportWriter {
 
     private static void targetsSection(StringBuilder sb, List<BenchResult> results) {
         sb.append("## Targets\n\n");
-        sb.append("The performance targets of the foundation and channel issues, checked against this run.\n\n");
+        sb.append("The performance targets of the foundation, executor and channel issues, checked against this run.\n\n");
         sb.append("| Target | Variant | Measured | Met |\n|---|---|---|---|\n");
         for (TargetCheck c : targets(results)) {
             sb.append("| ").append(c.target()).append(" | ").append(c.variant()).append(" | ")
@@ -496,11 +580,12 @@ public final class ReportWriter {
             notes.add("**Weft channels**: the channel benchmarks have no Weft rows in this run (see the failures), "
                     + "so their targets are not measured.");
         }
-        boolean weftExecutor = results.stream()
-                .anyMatch(r -> workload(r).equals("executor") && r.method().toLowerCase(Locale.ROOT).contains("weft"));
-        if (!weftExecutor) {
-            notes.add("**Weft's own `ExecutorService`**: does not exist yet; the executor table compares the JDK "
-                    + "executors only.");
+        if (results.stream().noneMatch(r -> workload(r).equals("executor"))) {
+            notes.add("**Executors**: no executor rows in this run (short tasks, blocking tasks, virtual threads on "
+                    + "a Weft scheduler).");
+        } else if (results.stream().noneMatch(r -> workload(r).equals("executor") && r.method().startsWith("weft"))) {
+            notes.add("**Weft executors**: the executor benchmarks have no Weft rows in this run (left out, or "
+                    + "failed: see below), so their targets are not measured.");
         }
         boolean stackless = results.stream().anyMatch(r -> (r.benchmark() + r.params())
                 .toLowerCase(Locale.ROOT).contains("stackless"));

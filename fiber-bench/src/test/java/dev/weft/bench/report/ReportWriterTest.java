@@ -245,7 +245,7 @@ class ReportWriterTest {
         List<ReportWriter.TargetCheck> checks = ReportWriter.targets(channelRows());
         ReportWriter.TargetCheck fifo1 = find(checks, "Rendezvous ping-pong", "capacity=0, scheduler=fifo1");
         assertSame(Boolean.TRUE, fifo1.met(), fifo1.toString());
-        assertTrue(fifo1.measured().contains("vs 200.0 ns/message for kotlin (capacity=0, dispatcher=runBlocking)"),
+        assertTrue(fifo1.measured().contains("150.0 ± 1.000 ns/message vs 200.0 ± 1.000 ns/message for kotlin (capacity=0, dispatcher=runBlocking)"),
                 fifo1.measured());
         assertSame(Boolean.FALSE, find(checks, "Rendezvous ping-pong", "scheduler=workStealing2").met(),
                 "250 ns is slower than Kotlin's 200 ns");
@@ -302,6 +302,197 @@ class ReportWriterTest {
         String table = ReportWriter.table(channelRows().stream()
                 .filter(r -> r.simpleClassName().equals("PingPongBench")).toList());
         assertTrue(table.contains("| weft | capacity=0, scheduler=fifo1 | 150.0 | ± 1.000 | ns/op | 0.25× | 0.010 |"), table);
+    }
+
+    private static final String EXECUTOR = "dev.weft.bench.executor.ExecutorBench.";
+    private static final String BLOCKING = "dev.weft.bench.executor.BlockingTaskBench.";
+    private static final String VT_SCHEDULER = "dev.weft.bench.executor.VirtualThreadSchedulerBench.";
+
+    /**
+     * One entry as JMH writes it, with a {@code carriersAdded} event counter when
+     * {@code carriersPerIteration} is given: JMH's score for it is the sum of the iterations.
+     */
+    private static String jmhEntry(String benchmark, String params, double score, double error, String unit,
+                                   double... carriersPerIteration) {
+        StringBuilder secondary = new StringBuilder();
+        if (carriersPerIteration.length > 0) {
+            double sum = 0;
+            StringBuilder raw = new StringBuilder();
+            for (double c : carriersPerIteration) {
+                sum += c;
+                raw.append(raw.isEmpty() ? "" : ", ").append(c);
+            }
+            secondary.append("\"carriersAdded\": {\"score\": ").append(sum)
+                    .append(", \"scoreError\": \"NaN\", \"scoreUnit\": \"#\", \"rawData\": [[").append(raw).append("]]}");
+        }
+        return "{\"benchmark\": \"" + benchmark + "\", \"mode\": \"avgt\", \"params\": {" + params + "}, "
+                + "\"primaryMetric\": {\"score\": " + score + ", \"scoreError\": " + error + ", \"scoreUnit\": \""
+                + unit + "\"}, \"secondaryMetrics\": {" + secondary + "}}";
+    }
+
+    /**
+     * The three executor classes as synthetic JMH JSON. ExecutorBench: the virtual-thread mode
+     * beats VT-per-task on fan-out and ties it within the errors but loses on sequential; the raw
+     * fibers beat every JDK executor on fan-out (the bare fibers are faster still, but are no
+     * contender). BlockingTaskBench: the virtual-thread mode meets on sleep by a tie, misses on
+     * handOff. VirtualThreadSchedulerBench: yield and ping-pong met on workStealing2, spawn+join
+     * missed on fifo2.
+     */
+    private static List<BenchResult> executorRows() {
+        String fan = "\"pattern\": \"fanOut\"";
+        String seq = "\"pattern\": \"sequential\"";
+        String sleep = "\"pattern\": \"sleep\"";
+        String handOff = "\"pattern\": \"handOff\"";
+        String ws2 = "\"scheduler\": \"workStealing2\"";
+        String fifo2 = "\"scheduler\": \"fifo2\"";
+        return JmhJson.parse("[" + String.join(",\n",
+                jmhEntry(EXECUTOR + "baselineThreadPoolExecutor", fan, 192, 10, "ns/op"),
+                jmhEntry(EXECUTOR + "baselineThreadPoolExecutor", seq, 30000, 2000, "ns/op"),
+                jmhEntry(EXECUTOR + "forkJoinPool", fan, 377, 20, "ns/op"),
+                jmhEntry(EXECUTOR + "forkJoinPool", seq, 25000, 2000, "ns/op"),
+                jmhEntry(EXECUTOR + "virtualThreadPerTask", fan, 618, 30, "ns/op"),
+                jmhEntry(EXECUTOR + "virtualThreadPerTask", seq, 20000, 1000, "ns/op"),
+                jmhEntry(EXECUTOR + "weftVirtualThreadMode", fan, 500, 20, "ns/op"),
+                jmhEntry(EXECUTOR + "weftVirtualThreadMode", seq, 20500, 1000, "ns/op"),
+                jmhEntry(EXECUTOR + "weftRawFiberMode", fan, 150, 5, "ns/op"),
+                jmhEntry(EXECUTOR + "weftRawFiberMode", seq, 15000, 1000, "ns/op"),
+                jmhEntry(EXECUTOR + "weftFibersWithoutExecutor", fan, 100, 5, "ns/op"),
+                jmhEntry(EXECUTOR + "weftFibersWithoutExecutor", seq, 14000, 1000, "ns/op"),
+                jmhEntry(BLOCKING + "baselineThreadPool200", sleep, 7.0, 0.5, "us/op"),
+                jmhEntry(BLOCKING + "baselineThreadPool200", handOff, 3.0, 0.2, "us/op"),
+                jmhEntry(BLOCKING + "threadPool2", sleep, 550.0, 10, "us/op"),
+                jmhEntry(BLOCKING + "virtualThreadPerTask", sleep, 6.0, 0.5, "us/op"),
+                jmhEntry(BLOCKING + "virtualThreadPerTask", handOff, 1.0, 0.1, "us/op"),
+                jmhEntry(BLOCKING + "weftVirtualThreadMode", sleep, 6.0, 0.4, "us/op", 0, 0, 0),
+                jmhEntry(BLOCKING + "weftVirtualThreadMode", handOff, 1.5, 0.1, "us/op", 0, 0, 0),
+                jmhEntry(BLOCKING + "weftRawFiberMode", sleep, 9.0, 1.0, "us/op", 40, 50, 60),
+                jmhEntry(VT_SCHEDULER + "baselineJdkYield", "", 300, 10, "ns/op"),
+                jmhEntry(VT_SCHEDULER + "weftYield", ws2, 250, 10, "ns/op"),
+                jmhEntry(VT_SCHEDULER + "jdkSpawnJoin", "", 900, 50, "ns/op"),
+                jmhEntry(VT_SCHEDULER + "weftSpawnJoin", fifo2, 1200, 50, "ns/op"),
+                jmhEntry(VT_SCHEDULER + "jdkPingPong", "", 700, 30, "ns/op"),
+                jmhEntry(VT_SCHEDULER + "weftPingPong", ws2, 700, 30, "ns/op")) + "]");
+    }
+
+    @Test
+    void executorSectionNamesTheExecutorOfEveryRowAndShowsWeftsModesBesideTheJdkExecutors() {
+        List<BenchResult> rows = executorRows();
+        String md = ReportWriter.render(info(), rows, List.of(), Map.of());
+        int section = md.indexOf("## Executors");
+        assertTrue(section > 0, md);
+        assertTrue(md.contains("| `virtualThreadPerTask` | `Executors.newVirtualThreadPerTaskExecutor()`"), md);
+        assertTrue(md.contains("| `weftVirtualThreadMode` | Weft, virtual-thread mode: `FiberExecutors.newFiberPerTaskExecutor`"),
+                md);
+        assertTrue(md.contains("| `weftRawFiberMode` | Weft, raw-fiber mode: `FiberExecutors.newRawFiberPerTaskExecutor`"), md);
+        int executor = md.indexOf("### ExecutorBench");
+        int blocking = md.indexOf("### BlockingTaskBench");
+        int vts = md.indexOf("### VirtualThreadSchedulerBench");
+        assertTrue(section < executor && executor < blocking && blocking < vts, "class order: " + md);
+        assertTrue(md.contains("What does an `ExecutorService` user pay per short task?"), md);
+        assertTrue(md.contains("What does code that blocks the old way cost on each executor?"), md);
+        assertTrue(md.contains("Does a JDK virtual thread run as well on a Weft scheduler as on the JDK's own?"), md);
+        String table = ReportWriter.table(rows.stream().filter(r -> r.simpleClassName().equals("ExecutorBench")).toList());
+        for (String method : List.of("baselineThreadPoolExecutor", "forkJoinPool", "virtualThreadPerTask",
+                "weftVirtualThreadMode", "weftRawFiberMode", "weftFibersWithoutExecutor")) {
+            assertTrue(table.contains("| " + method + " | pattern=fanOut |"), method + " in " + table);
+        }
+        assertTrue(table.contains("| weftRawFiberMode | pattern=fanOut | 150.0 | ± 5.000 | ns/op | 0.78× | – |"), table);
+        assertFalse(md.contains("does not exist yet"), md);
+        assertFalse(md.contains("**Executors**: no executor rows"), md);
+        assertFalse(md.contains("**Weft executors**"), md);
+    }
+
+    @Test
+    void blockingTableShowsTheCarriersAddedPerMeasuredIterationOnWeftRowsOnly() {
+        List<BenchResult> blocking = executorRows().stream()
+                .filter(r -> r.simpleClassName().equals("BlockingTaskBench")).toList();
+        BenchResult raw = blocking.stream()
+                .filter(r -> r.method().equals("weftRawFiberMode") && r.params().get("pattern").equals("sleep"))
+                .findFirst().orElseThrow();
+        assertEquals(Map.of("carriersAdded", new BenchResult.Metric(50.0, "#")), raw.extraMetrics(),
+                "JMH's sum of 150 over three iterations is 50 per iteration");
+        String table = ReportWriter.table(blocking);
+        assertTrue(table.split("\n")[0].endsWith("| Other metrics |"), table);
+        assertTrue(table.contains("| weftRawFiberMode | pattern=sleep | 9.000 | ± 1.000 | us/op | 1.29× | – | carriersAdded 50.0 |"),
+                table);
+        assertTrue(table.contains("| weftVirtualThreadMode | pattern=sleep | 6.000 | ± 0.400 | us/op | 0.86× | – | carriersAdded 0.000 |"),
+                table);
+        assertTrue(table.contains("| virtualThreadPerTask | pattern=sleep | 6.000 | ± 0.500 | us/op | 0.86× | – | – |"), table);
+        assertTrue(table.contains("| baselineThreadPool200 | pattern=handOff | 3.000 | ± 0.200 | us/op | 1.00× (baseline) |"),
+                table);
+    }
+
+    @Test
+    void virtualThreadModeTargetComparesEachPatternWithNewVirtualThreadPerTaskExecutorsRowOfThatPattern() {
+        List<ReportWriter.TargetCheck> checks = ReportWriter.targets(executorRows());
+        ReportWriter.TargetCheck fan = find(checks, "`newVirtualThreadPerTaskExecutor()` (ExecutorBench",
+                "ExecutorBench.weftVirtualThreadMode (pattern=fanOut)");
+        assertSame(Boolean.TRUE, fan.met(), fan.toString());
+        assertEquals("500.0 ± 20.0 ns/task vs 618.0 ± 30.0 ns/task for virtualThreadPerTask (pattern=fanOut) (0.81×)",
+                fan.measured());
+        ReportWriter.TargetCheck seq = find(checks, "`newVirtualThreadPerTaskExecutor()` (ExecutorBench",
+                "ExecutorBench.weftVirtualThreadMode (pattern=sequential)");
+        assertSame(Boolean.FALSE, seq.met(), "20.5 µs is slower than 20.0 µs: " + seq);
+        assertTrue(seq.measured().endsWith("; the 99.9% intervals overlap"), seq.measured());
+        ReportWriter.TargetCheck sleep = find(checks, "`newVirtualThreadPerTaskExecutor()` (BlockingTaskBench",
+                "BlockingTaskBench.weftVirtualThreadMode (pattern=sleep)");
+        assertSame(Boolean.TRUE, sleep.met(), "a tie meets 'at least as fast': " + sleep);
+        assertTrue(sleep.measured().contains("6,000 ± 400.0 ns/task vs 6,000 ± 500.0 ns/task"), sleep.measured());
+        assertSame(Boolean.FALSE, find(checks, "`newVirtualThreadPerTaskExecutor()` (BlockingTaskBench",
+                "(pattern=handOff)").met());
+        assertTrue(checks.stream().noneMatch(c -> c.target().startsWith("Virtual-thread mode")
+                && c.variant().contains("weftRawFiberMode")), checks.toString());
+    }
+
+    @Test
+    void rawFiberTargetIsAgainstTheFastestJdkExecutorOnFanOutOnly() {
+        List<ReportWriter.TargetCheck> checks = ReportWriter.targets(executorRows());
+        List<ReportWriter.TargetCheck> raw = checks.stream().filter(c -> c.target().startsWith("Raw-fiber mode")).toList();
+        assertEquals(1, raw.size(), "sequential rows are not checked: " + raw);
+        assertEquals("ExecutorBench.weftRawFiberMode (pattern=fanOut)", raw.get(0).variant());
+        assertSame(Boolean.TRUE, raw.get(0).met(), raw.get(0).toString());
+        assertTrue(raw.get(0).measured().contains("for baselineThreadPoolExecutor (pattern=fanOut)"),
+                "the bare fibers (100 ns) are Weft's floor, not a contender: " + raw.get(0).measured());
+        List<BenchResult> slower = executorRows().stream()
+                .map(r -> r.method().equals("weftRawFiberMode") ? new BenchResult(r.benchmark(), r.mode(), r.params(),
+                        192, r.scoreError(), r.unit(), r.allocBytesPerOp()) : r).toList();
+        assertSame(Boolean.FALSE, find(ReportWriter.targets(slower), "Raw-fiber mode", "fanOut").met(),
+                "a tie with ThreadPoolExecutor is not ahead");
+    }
+
+    @Test
+    void virtualThreadSchedulerTargetsPairEachWeftPatternWithItsJdkPattern() {
+        List<ReportWriter.TargetCheck> checks = ReportWriter.targets(executorRows());
+        ReportWriter.TargetCheck yield = find(checks, "`weftYield` vs `baselineJdkYield`", "scheduler=workStealing2");
+        assertSame(Boolean.TRUE, yield.met(), yield.toString());
+        assertEquals("250.0 ± 10.0 ns/yield vs 300.0 ± 10.0 ns/yield for baselineJdkYield (0.83×)", yield.measured());
+        ReportWriter.TargetCheck spawn = find(checks, "`weftSpawnJoin` vs `jdkSpawnJoin`", "scheduler=fifo2");
+        assertSame(Boolean.FALSE, spawn.met(), spawn.toString());
+        assertTrue(spawn.measured().contains("ns/thread vs 900.0 ± 50.0 ns/thread for jdkSpawnJoin"), spawn.measured());
+        ReportWriter.TargetCheck pingPong = find(checks, "`weftPingPong` vs `jdkPingPong`", "scheduler=workStealing2");
+        assertSame(Boolean.TRUE, pingPong.met(), "'at or under': a tie meets: " + pingPong);
+        assertTrue(pingPong.measured().endsWith("; the 99.9% intervals overlap"), pingPong.measured());
+    }
+
+    @Test
+    void executorTargetsAreNotMeasuredWithoutWeftRows() {
+        List<BenchResult> jdkOnly = executorRows().stream().filter(r -> !r.method().startsWith("weft")).toList();
+        List<ReportWriter.TargetCheck> checks = ReportWriter.targets(jdkOnly);
+        for (String target : List.of("`newVirtualThreadPerTaskExecutor()` (ExecutorBench",
+                "`newVirtualThreadPerTaskExecutor()` (BlockingTaskBench", "Raw-fiber mode", "`weftYield`",
+                "`weftSpawnJoin`", "`weftPingPong`")) {
+            assertNull(find(checks, target, "–").met(), target);
+        }
+        assertTrue(ReportWriter.render(info(), jdkOnly, List.of(), Map.of())
+                .contains("**Weft executors**: the executor benchmarks have no Weft rows"));
+        assertTrue(ReportWriter.render(info(), channelRows(), List.of(), Map.of())
+                .contains("**Executors**: no executor rows in this run"));
+        List<BenchResult> noVirtualThreadPerTask = executorRows().stream()
+                .filter(r -> !r.method().equals("virtualThreadPerTask")).toList();
+        ReportWriter.TargetCheck alone = find(ReportWriter.targets(noVirtualThreadPerTask),
+                "`newVirtualThreadPerTaskExecutor()` (ExecutorBench", "fanOut");
+        assertNull(alone.met(), alone.toString());
+        assertTrue(alone.measured().endsWith("no other contender in this run"), alone.measured());
     }
 
     @Test
