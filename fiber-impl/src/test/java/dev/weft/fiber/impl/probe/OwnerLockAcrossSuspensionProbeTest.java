@@ -23,6 +23,18 @@ class OwnerLockAcrossSuspensionProbeTest {
 
     @Test
     void aReentrantLockHeldAcrossAYieldIsEnteredByAnotherFiberOfTheSameCarrier() throws Exception {
+        // On a loaded machine the watchdog may give the one carrier a stand-in (a carrier the OS
+        // did not run for 10 ms looks busy), and the second fiber then blocks on the stand-in
+        // instead of sharing the owner's carrier: no hazard shown that time. A few attempts.
+        int shown = 0;
+        for (int attempt = 0; attempt < 5 && shown == 0; attempt++) {
+            shown += attempt() ? 1 : 0;
+        }
+        assertEquals(1, shown, "in five attempts, two fibers of one carrier were never inside the ReentrantLock at once");
+    }
+
+    /** One run of the hazard: true if both fibers were inside the lock at once. */
+    private static boolean attempt() throws Exception {
         try (FiberScheduler s = Schedulers.workStealing(1)) {
             ReentrantLock lock = new ReentrantLock();
             AtomicInteger inside = new AtomicInteger();
@@ -59,8 +71,8 @@ class OwnerLockAcrossSuspensionProbeTest {
             assertTrue(first.join(Duration.ofSeconds(30)) && second.join(Duration.ofSeconds(30)));
             first.get();
             second.get();
-            assertEquals(2, mostInside.get(), "both fibers were inside the ReentrantLock at once");
-            assertTrue(!lock.isLocked(), "both unlocks balanced the two (reentrant) acquisitions");
+            assertTrue(!lock.isLocked(), "the unlocks balanced the acquisitions");
+            return mostInside.get() == 2;
         }
     }
 }
