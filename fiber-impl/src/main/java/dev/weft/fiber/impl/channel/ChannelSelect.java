@@ -147,7 +147,8 @@ final class ChannelSelect {
         boolean timed = timeout != null;
         long deadline = timed ? System.nanoTime() + timeout.nanos : 0L;
         boolean reinterrupt = false;
-        Waiter won;
+        boolean timedOut = false;
+        Waiter won = null;
         try {
             for (;;) {
                 won = selection.winnerAcquire();
@@ -168,8 +169,11 @@ final class ChannelSelect {
                     wait = deadline - System.nanoTime();
                     if (wait <= 0L) {
                         if (selection.tryCancel()) {
-                            removeAll(nodes);
-                            return timeout.action.get();
+                            // The action runs after this try, as every clause's action does: what it
+                            // throws (a FiberCancelledException from a suspension point in it, say)
+                            // is the user's, not a cancel of this wait, which has already ended.
+                            timedOut = true;
+                            break;
                         }
                         continue;
                     }
@@ -188,6 +192,9 @@ final class ChannelSelect {
             throw e;
         }
         removeAll(nodes);
+        if (timedOut) {
+            return timeout.action.get();
+        }
         if (reinterrupt) {
             Strand.reinterrupt(self);
         }

@@ -2,6 +2,7 @@ package dev.weft.fiber.impl.sync;
 
 import dev.weft.fiber.impl.core.Strand;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -28,15 +29,33 @@ import java.util.function.BiConsumer;
  * it; the waiter trusts only {@code isDone()}, never the wake-up.
  *
  * <p><b>What a timed-out waiter leaves.</b> A {@code CompletionStage} offers no way to remove a
- * callback, so a waiter that times out or is interrupted leaves its small {@link Wakeup} on the
- * future until the future completes; the wake-up lets go of the strand first, so a fiber that gave
- * up is not kept reachable by the future.
+ * callback, so a registered {@link Wakeup} stays on the future until the future completes. Were
+ * there one per await, a loop of timed awaits on one long-lived future (every worker checking a
+ * shutdown signal with a time-out, say) would pile up one callback per call, without bound. So a
+ * wake-up is shared: it keeps a {@link WaitList} of the strands waiting through it (each leaves
+ * it when its wait ends, so a fiber that gave up is not kept reachable by the future), and each
+ * carrier (or thread) remembers the last one it registered ({@link #LAST}); an await of the same
+ * future joins that one instead of registering another. A never-completing future then holds
+ * about one wake-up per carrier that awaited it (more only when awaits of other futures on that
+ * carrier came in between), not one per await.
+ *
+ * <p><b>No lost wake-up with a shared wake-up.</b> A waiter joins the list under the wake-up's
+ * {@link SpinLock} and then reads {@code isDone()}; the callback runs after the completion and
+ * takes the list under the same lock. If the callback took it first, its unlock happens-before
+ * the waiter's lock, so the waiter sees the future done and does not park; otherwise the callback
+ * finds the waiter and unparks it.
  */
 final class FutureAwait {
     /** First poll interval for a future without completion hook: 10 microseconds. */
     static final long FIRST_POLL_NANOS = 10_000L;
     /** Longest poll interval: 1 millisecond. */
     static final long MAX_POLL_NANOS = 1_000_000L;
+
+    /**
+     * The wake-up this carrier or thread registered last; see "What a timed-out waiter leaves".
+     * Read and written only before a park, never relied on across one (a fiber may move carriers).
+     */
+    private static final ThreadLocal<Wakeup> LAST = new ThreadLocal<>();
 
     private FutureAwait() {
     }
@@ -61,12 +80,18 @@ final class FutureAwait {
     /** @return false if the stage refused the callback (an {@code UnsupportedOperationException}): poll instead */
     private static boolean awaitCompletion(Object self, Future<?> future, CompletionStage<?> stage, long deadline)
             throws InterruptedException, TimeoutException {
-        Wakeup wakeup = new Wakeup(self);
-        try {
-            stage.whenComplete(wakeup);
-        } catch (UnsupportedOperationException noCallbacks) {
-            return false; // a read-only stage view: fall back to polling
+        Wakeup wakeup = LAST.get();
+        if (wakeup == null || wakeup.future.get() != future) {
+            wakeup = new Wakeup(future);
+            try {
+                stage.whenComplete(wakeup);
+            } catch (UnsupportedOperationException noCallbacks) {
+                return false; // a read-only stage view: fall back to polling
+            }
+            LAST.set(wakeup);
         }
+        Waiter node = new Waiter(self, 0, Waiter.WAITING);
+        wakeup.join(node);
         try {
             while (!future.isDone()) {
                 long left = 0L;
@@ -82,7 +107,7 @@ final class FutureAwait {
                 }
             }
         } finally {
-            wakeup.strand = null; // the future may outlive this wait: let go of the strand
+            wakeup.leave(node); // the future may outlive this wait: let go of the strand
         }
         return true;
     }
@@ -106,20 +131,60 @@ final class FutureAwait {
         }
     }
 
-    /** The completion callback: unparks the waiter, if it still waits. */
+    /** The completion callback, shared by the waiters of one future on one carrier: unparks those still waiting. */
     private static final class Wakeup implements BiConsumer<Object, Throwable> {
-        /** Cleared by the waiter when it stops waiting; read by the completing thread. */
-        volatile Object strand;
+        /**
+         * The future this is registered on, to find it again; weak, so that {@link #LAST} does not
+         * keep a future (and its result) reachable after everyone is done with it.
+         */
+        final WeakReference<Future<?>> future;
+        private final SpinLock guard = new SpinLock();
+        /** Strands waiting through this wake-up; guarded by {@link #guard}. */
+        private final WaitList waiters = new WaitList();
 
-        Wakeup(Object strand) {
-            this.strand = strand;
+        Wakeup(Future<?> future) {
+            this.future = new WeakReference<>(future);
+        }
+
+        void join(Waiter node) {
+            guard.lock();
+            try {
+                waiters.addLast(node);
+            } finally {
+                guard.unlock();
+            }
+        }
+
+        /** The waiter's wait has ended: it leaves the list unless the callback took it off already. */
+        void leave(Waiter node) {
+            guard.lock();
+            try {
+                if (node.status != Waiter.GRANTED) {
+                    waiters.remove(node);
+                    node.status = Waiter.REMOVED;
+                }
+            } finally {
+                guard.unlock();
+            }
         }
 
         @Override
         public void accept(Object result, Throwable failure) {
-            Object s = strand;
-            if (s != null) {
-                Strand.unpark(s);
+            Waiter chain;
+            guard.lock();
+            try {
+                chain = waiters.removeAll();
+                for (Waiter w = chain; w != null; w = w.nextToWake) {
+                    w.status = Waiter.GRANTED; // off the list: leave() must not unlink it again
+                }
+            } finally {
+                guard.unlock();
+            }
+            for (Waiter w = chain; w != null; ) { // nobody unparks under the spin lock
+                Waiter next = w.nextToWake;
+                w.nextToWake = null;
+                Strand.unpark(w.strand);
+                w = next;
             }
         }
     }
