@@ -139,6 +139,24 @@ public final class ChannelResult<T> {
         return cause;
     }
 
+    /**
+     * Results are equal when they have the same status, equal items and equal causes, so that
+     * {@code ChannelResult.received(1).equals(ch.tryReceive())} asks what it reads like.
+     *
+     * @param o the other object
+     * @return whether {@code o} is an equal result
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChannelResult<?> r && status == r.status
+                && Objects.equals(item, r.item) && Objects.equals(cause, r.cause);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(status, item, cause);
+    }
+
     @Override
     public String toString() {
         if (status == Status.RECEIVED) {
