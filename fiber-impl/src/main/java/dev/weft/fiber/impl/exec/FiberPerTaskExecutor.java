@@ -203,6 +203,18 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
             launch(job, true);
         } else {
             queue.offer(job);
+            // A shutdownNow between the run-state check above and this offer has emptied the
+            // queue already, and drain() no longer starts jobs after STOP: the job would be
+            // neither run nor returned, and the count never zero. So re-check after the offer
+            // (as ThreadPoolExecutor.execute does): if STOP is seen and the job is still in the
+            // queue, take it back and reject it; if someone polled it, they own it (a drain that
+            // launched it, or a shutdownNow that returned it). Offer and STOP write are both
+            // volatile: a shutdownNow that polls after our offer sees the job; one whose STOP
+            // write precedes our read below is seen here.
+            if (runState >= STOP && queue.remove(job)) {
+                taskEnded();
+                throw new RejectedExecutionException(this + " is shut down");
+            }
             drain();
         }
     }
