@@ -70,8 +70,16 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
             this.scheduler = scheduler;
         }
 
-        /** Starts {@code job} in a new strand; throws RejectedExecutionException if it cannot. */
-        abstract void start(Runnable job);
+        /**
+         * Creates (does not start) the strand that will run {@code job}. Called by the submitter,
+         * so that the strand inherits (InheritableThreadLocal, InheritableFiberLocal) from the
+         * task's submitter even when, in bounded mode, it is started later by whichever task
+         * frees a slot: inheriting from that task would leak its values into this one.
+         */
+        abstract Object newStrand(Runnable job);
+
+        /** Starts a strand made by {@link #newStrand}; throws RejectedExecutionException if it cannot. */
+        abstract void start(Object strand);
 
         abstract String describe();
 
@@ -79,12 +87,17 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
             ThreadFactory factory = VirtualThreadBuilders.builderOn(scheduler).factory();
             return new Mode(scheduler) {
                 @Override
-                void start(Runnable job) {
+                Object newStrand(Runnable job) {
                     Thread t = factory.newThread(job);
                     if (t == null) {
                         throw new RejectedExecutionException("the virtual-thread factory returned null");
                     }
-                    t.start();
+                    return t;
+                }
+
+                @Override
+                void start(Object strand) {
+                    ((Thread) strand).start();
                 }
 
                 @Override
@@ -97,8 +110,13 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
         static Mode rawFibers(FiberScheduler scheduler) {
             return new Mode(scheduler) {
                 @Override
-                void start(Runnable job) {
-                    FiberLocals.inherit(new FiberImpl<Void>(job, null, scheduler, REPORT_UNCAUGHT, false)).start();
+                Object newStrand(Runnable job) {
+                    return FiberLocals.inherit(new FiberImpl<Void>(job, null, scheduler, REPORT_UNCAUGHT, false));
+                }
+
+                @Override
+                void start(Object strand) {
+                    ((FiberImpl<?>) strand).start();
                 }
 
                 @Override
@@ -161,6 +179,12 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
     final class Job extends RunningJobs.Node implements Runnable {
         final Runnable task;
         volatile Object strand;
+        /**
+         * The strand made for this job by its submitter ({@link Mode#newStrand}), until
+         * {@link #launch} starts it. Plain: written before the job is queued or launched, read
+         * by the launcher (the queue's offer/poll orders a queued job's write before the read).
+         */
+        Object unstarted;
 
         @Override
         Object strand() {
@@ -199,10 +223,29 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
             throw new RejectedExecutionException(this + " is shut down");
         }
         Job job = new Job(task);
+        try {
+            job.unstarted = mode.newStrand(job); // here, in the submitter: see Mode.newStrand
+        } catch (RuntimeException | Error e) {
+            taskEnded();
+            throw e instanceof RejectedExecutionException r ? r
+                    : new RejectedExecutionException("could not create a strand for the task: " + e, e);
+        }
         if (queue == null) {
             launch(job, true);
         } else {
             queue.offer(job);
+            // A shutdownNow between the run-state check above and this offer has emptied the
+            // queue already, and drain() no longer starts jobs after STOP: the job would be
+            // neither run nor returned, and the count never zero. So re-check after the offer
+            // (as ThreadPoolExecutor.execute does): if STOP is seen and the job is still in the
+            // queue, take it back and reject it; if someone polled it, they own it (a drain that
+            // launched it, or a shutdownNow that returned it). Offer and STOP write are both
+            // volatile: a shutdownNow that polls after our offer sees the job; one whose STOP
+            // write precedes our read below is seen here.
+            if (runState >= STOP && queue.remove(job)) {
+                taskEnded();
+                throw new RejectedExecutionException(this + " is shut down");
+            }
             drain();
         }
     }
@@ -215,7 +258,9 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
     private void launch(Job job, boolean rejectToCaller) {
         running.add(job);
         try {
-            mode.start(job);
+            Object strand = job.unstarted;
+            job.unstarted = null; // a running job need not keep it: the strand keeps itself
+            mode.start(strand);
         } catch (RuntimeException | Error e) {
             running.remove(job);
             if (permits != null) {

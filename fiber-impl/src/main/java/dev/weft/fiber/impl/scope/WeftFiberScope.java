@@ -33,7 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  * subtask, or cancelled" (join) or "no live subtask" (close). The owner writes {@link #waiting}
  * before it checks; a subtask that ends, or a canceller, changes the condition and then reads
  * {@code waiting}, and unparks the owner if set: no lost wake-up (volatile on both sides), and no
- * stray permit given to an owner that is not waiting here.
+ * stray permit given to an owner that is not waiting here. {@code close} then waits for each
+ * strand in {@link #ending} to be done, since a body's end is not yet its strand's end.
  *
  * <p><b>Cancellation of a subtask</b> must not cancel a Weft fiber whose body has not begun:
  * such a fiber ends without running it, and the subtask's bookkeeping (which runs in the body)
@@ -61,6 +62,13 @@ final class WeftFiberScope<T, R> implements FiberScope<T, R> {
     private final Set<SubtaskImpl<?>> active = ConcurrentHashMap.newKeySet();
     /** Failures the joiner saw, for the suppressed exceptions of a failed join. */
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    /**
+     * Strands whose subtask body has ended but which may still be finishing (a virtual thread's
+     * exit, a fiber's termination): {@code close} waits for each to be done, so that no child
+     * strand outlives the scope (as the JDK's scope waits for its threads). Added before the
+     * decrement of {@link #live}, so a {@code close} that sees zero sees every one.
+     */
+    private final Queue<Object> ending = new ConcurrentLinkedQueue<>();
     private volatile boolean waiting;
     private int forks;
 
@@ -137,7 +145,7 @@ final class WeftFiberScope<T, R> implements FiberScope<T, R> {
                 f.start();
             }
         } catch (RuntimeException | Error e) {
-            strandEnded(subtask);
+            strandEnded(subtask, false); // never started: nothing to wait for
             throw e;
         }
         return subtask;
@@ -163,8 +171,11 @@ final class WeftFiberScope<T, R> implements FiberScope<T, R> {
         }
     };
 
-    private void strandEnded(SubtaskImpl<?> subtask) {
+    private void strandEnded(SubtaskImpl<?> subtask, boolean ran) {
         active.remove(subtask);
+        if (ran) {
+            ending.add(subtask.strand);
+        }
         if (live.decrementAndGet() == 0) {
             wakeOwner();
         }
@@ -286,6 +297,33 @@ final class WeftFiberScope<T, R> implements FiberScope<T, R> {
                     interrupted = true; // keep waiting: children must not outlive the scope
                 }
             }
+            // Every body has ended; now wait for the strands themselves to be done. Each is in
+            // its last steps (no user code runs), so these waits are short.
+            for (Object strand; (strand = ending.poll()) != null; ) {
+                for (;;) {
+                    if (strand instanceof FiberImpl<?> f ? f.isDone() : !((Thread) strand).isAlive()) {
+                        break;
+                    }
+                    try {
+                        if (ownerCancelled) {
+                            Thread.yield(); // a cancelled fiber cannot suspend: as above
+                            LockSupport.parkNanos(this, 50_000L);
+                        } else if (strand instanceof FiberImpl<?> f) {
+                            f.join(); // suspends a fiber owner, blocks a thread owner
+                        } else if (!(owner instanceof FiberImpl<?>)) {
+                            ((Thread) strand).join();
+                        } else {
+                            // A raw-fiber owner must not block its carrier on a virtual thread
+                            // (with one carrier, the thread could never finish): yield the fiber.
+                            dev.weft.fiber.Fiber.yield();
+                        }
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (FiberCancelledException e) {
+                        ownerCancelled = true;
+                    }
+                }
+            }
         } finally {
             waiting = false;
         }
@@ -352,7 +390,7 @@ final class WeftFiberScope<T, R> implements FiberScope<T, R> {
                     cancel();
                 }
             } finally {
-                strandEnded(this);
+                strandEnded(this, true);
             }
         }
 
