@@ -105,7 +105,7 @@ final class HeldMonitors {
         final class MonitorProbe extends StackfulContinuation {
             static final Scope SCOPE = new Scope("weft-monitor-probe");
             private final Object lock = new Object();
-            boolean yielded;
+            String pinnedBy;
 
             MonitorProbe() {
                 super(SCOPE);
@@ -114,8 +114,13 @@ final class HeldMonitors {
             @Override
             protected void enter() {
                 synchronized (lock) {
-                    yielded = StackfulContinuation.yield(SCOPE);
+                    StackfulContinuation.yield(SCOPE);
                 }
+            }
+
+            @Override
+            protected void pinned(String reason) {
+                pinnedBy = reason;
             }
         }
         try {
@@ -124,7 +129,9 @@ final class HeldMonitors {
             if (!probe.isFinished()) {
                 probe.resume();
             }
-            return !probe.yielded;
+            // Only a refusal for the monitor counts: a yield refused for another reason says
+            // nothing about monitors, and the walk, the safe choice, stays on.
+            return "MONITOR".equals(probe.pinnedBy);
         } catch (RuntimeException | LinkageError e) {
             return false; // cannot tell: walk, the safe choice
         }
