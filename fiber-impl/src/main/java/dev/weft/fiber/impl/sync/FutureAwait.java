@@ -1,5 +1,6 @@
 package dev.weft.fiber.impl.sync;
 
+import dev.weft.fiber.FiberLocal;
 import dev.weft.fiber.impl.core.Strand;
 
 import java.lang.ref.WeakReference;
@@ -34,10 +35,10 @@ import java.util.function.BiConsumer;
  * shutdown signal with a time-out, say) would pile up one callback per call, without bound. So a
  * wake-up is shared: it keeps a {@link WaitList} of the strands waiting through it (each leaves
  * it when its wait ends, so a fiber that gave up is not kept reachable by the future), and each
- * carrier (or thread) remembers the last one it registered ({@link #LAST}); an await of the same
- * future joins that one instead of registering another. A never-completing future then holds
- * about one wake-up per carrier that awaited it (more only when awaits of other futures on that
- * carrier came in between), not one per await.
+ * fiber (or thread) remembers the last one it registered ({@link #LAST}); its next await of the
+ * same future joins that one instead of registering another. A never-completing future then holds
+ * one wake-up per fiber or thread that awaited it (more only when its awaits alternate between
+ * futures), not one per await.
  *
  * <p><b>No lost wake-up with a shared wake-up.</b> A waiter joins the list under the wake-up's
  * {@link SpinLock} and then reads {@code isDone()}; the callback runs after the completion and
@@ -52,10 +53,13 @@ final class FutureAwait {
     static final long MAX_POLL_NANOS = 1_000_000L;
 
     /**
-     * The wake-up this carrier or thread registered last; see "What a timed-out waiter leaves".
-     * Read and written only before a park, never relied on across one (a fiber may move carriers).
+     * The wake-up this fiber (or thread, outside fibers) registered last; see "What a timed-out
+     * waiter leaves". A {@link FiberLocal}, not a {@code ThreadLocal}: a carrier's
+     * {@code ThreadLocal} map is not for fibers, whose code the JIT may compile with a
+     * {@code Thread.currentThread()} read before an earlier suspension in the same frame, that
+     * is, another carrier's map, written from this one (docs/internals.md).
      */
-    private static final ThreadLocal<Wakeup> LAST = new ThreadLocal<>();
+    private static final FiberLocal<Wakeup> LAST = new FiberLocal<>();
 
     private FutureAwait() {
     }
