@@ -73,7 +73,7 @@ final class FutureAwait {
             if (nanos == 0L) {
                 throw new TimeoutException("the future was not done: " + future);
             }
-            long deadline = nanos < 0L ? 0L : StrandSemaphore.deadlineAfter(nanos);
+            long deadline = nanos < 0L ? 0L : Waiter.deadlineAfter(nanos);
             if (!(future instanceof CompletionStage<?> stage) || !awaitCompletion(self, future, stage, deadline)) {
                 awaitPolling(self, future, deadline);
             }

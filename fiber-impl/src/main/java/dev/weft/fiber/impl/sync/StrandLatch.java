@@ -57,7 +57,7 @@ final class StrandLatch implements SyncProvider.LatchCore {
         if (nanos == 0L) {
             return false;
         }
-        long deadline = nanos < 0L ? 0L : StrandSemaphore.deadlineAfter(nanos);
+        long deadline = nanos < 0L ? 0L : Waiter.deadlineAfter(nanos);
         Waiter node = new Waiter(self, 0, Waiter.WAITING);
         guard.lock();
         try {

@@ -182,7 +182,7 @@ final class StrandLock implements SyncProvider.LockCore {
         if (nanos <= 0) {
             return false;
         }
-        return acquireQueuedInterruptibly(self, deadlineAfter(nanos));
+        return acquireQueuedInterruptibly(self, Waiter.deadlineAfter(nanos));
     }
 
     @Override
@@ -265,10 +265,6 @@ final class StrandLock implements SyncProvider.LockCore {
         holds = h + 1;
     }
 
-    private static long deadlineAfter(long nanos) {
-        long d = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE >>> 2);
-        return d == 0L ? 1L : d; // 0 means "untimed" below
-    }
 
     /** A new waiter for {@code self}, on the list, or already the owner (fair mode, free lock, nobody ahead). */
     private Waiter enqueue(Object self) {
@@ -340,7 +336,7 @@ final class StrandLock implements SyncProvider.LockCore {
                 left = deadline - System.nanoTime();
                 if (left <= 0L) {
                     if (leave(node)) {
-                        restoreIf(self, interrupted);
+                        Waiter.restoreIf(self, interrupted);
                         return TIMED_OUT;
                     }
                     break; // handed the lock as time ran out: the acquisition won
@@ -360,7 +356,7 @@ final class StrandLock implements SyncProvider.LockCore {
                 if (!leave(node)) {
                     releaseFully(); // it was handed to us (holds still 0): pass it on before unwinding
                 }
-                restoreIf(self, interrupted);
+                Waiter.restoreIf(self, interrupted);
                 throw cancelled;
             }
             woken = true;
@@ -379,11 +375,6 @@ final class StrandLock implements SyncProvider.LockCore {
         return interrupted ? ACQUIRED_INTERRUPTED : ACQUIRED;
     }
 
-    private static void restoreIf(Object self, boolean interrupted) {
-        if (interrupted) {
-            Strand.reinterrupt(self);
-        }
-    }
 
     /** Non-fair: {@code node} took the lock by CAS and leaves the list. */
     private void leaveAfterBarging(Waiter node) {
@@ -690,13 +681,13 @@ final class StrandLock implements SyncProvider.LockCore {
             }
             boolean restore = interruptedAfterSignal || outcome == ACQUIRED_INTERRUPTED;
             if (cancelled != null) {
-                restoreIf(self, restore || interruptedBeforeSignal);
+                Waiter.restoreIf(self, restore || interruptedBeforeSignal);
                 throw cancelled;
             }
             if (interruptedBeforeSignal) {
                 throw new InterruptedException(Strand.describe(self) + " was interrupted while awaiting a condition of " + StrandLock.this);
             }
-            restoreIf(self, restore);
+            Waiter.restoreIf(self, restore);
             return !timedOut;
         }
 

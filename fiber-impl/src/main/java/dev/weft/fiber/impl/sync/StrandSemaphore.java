@@ -73,7 +73,7 @@ final class StrandSemaphore implements SyncProvider.SemaphoreCore {
         if (nanos == 0L) {
             return false;
         }
-        long deadline = nanos < 0L ? 0L : deadlineAfter(nanos);
+        long deadline = nanos < 0L ? 0L : Waiter.deadlineAfter(nanos);
         Waiter node = new Waiter(self, n, Waiter.WAITING);
         Waiter granted;
         guard.lock();
@@ -92,7 +92,7 @@ final class StrandSemaphore implements SyncProvider.SemaphoreCore {
                 left = deadline - System.nanoTime();
                 if (left <= 0L) {
                     if (leave(node)) {
-                        restoreIf(self, interrupted);
+                        Waiter.restoreIf(self, interrupted);
                         return false;
                     }
                     break; // granted as the time ran out
@@ -104,7 +104,7 @@ final class StrandSemaphore implements SyncProvider.SemaphoreCore {
                 if (!leave(node)) {
                     release(n); // granted meanwhile: give them back, nothing is lost
                 }
-                restoreIf(self, interrupted);
+                Waiter.restoreIf(self, interrupted);
                 throw cancelled;
             }
             if (Strand.interrupted(self)) {
@@ -115,7 +115,7 @@ final class StrandSemaphore implements SyncProvider.SemaphoreCore {
                 interrupted = true; // ignored (uninterruptible), or granted as it came: the status is kept
             }
         }
-        restoreIf(self, interrupted);
+        Waiter.restoreIf(self, interrupted);
         return true;
     }
 
@@ -273,14 +273,5 @@ final class StrandSemaphore implements SyncProvider.SemaphoreCore {
         return true;
     }
 
-    private static void restoreIf(Object self, boolean interrupted) {
-        if (interrupted) {
-            Strand.reinterrupt(self);
-        }
-    }
 
-    static long deadlineAfter(long nanos) {
-        long d = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE >>> 2);
-        return d == 0L ? 1L : d; // 0 means "untimed"
-    }
 }

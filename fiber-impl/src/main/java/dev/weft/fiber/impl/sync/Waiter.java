@@ -1,5 +1,7 @@
 package dev.weft.fiber.impl.sync;
 
+import dev.weft.fiber.impl.core.Strand;
+
 /**
  * A strand waiting on a synchronizer: a node of a {@link WaitList}.
  *
@@ -43,5 +45,22 @@ final class Waiter {
         this.strand = strand;
         this.permits = permits;
         this.status = status;
+    }
+
+    /**
+     * The {@code System.nanoTime()} deadline {@code nanos} from now, for a timed wait of a
+     * synchronizer: never 0, which their loops take for "untimed", and far enough from overflow
+     * for {@code deadline - now} to stay exact.
+     */
+    static long deadlineAfter(long nanos) {
+        long d = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE >>> 2);
+        return d == 0L ? 1L : d;
+    }
+
+    /** Sets the interrupt status of {@code self} again if an interrupt came during a wait that succeeded. */
+    static void restoreIf(Object self, boolean interrupted) {
+        if (interrupted) {
+            Strand.reinterrupt(self);
+        }
     }
 }
