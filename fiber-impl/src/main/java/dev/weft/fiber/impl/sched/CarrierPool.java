@@ -727,7 +727,11 @@ public abstract class CarrierPool implements FiberScheduler {
         if (marked != 0) {
             if (marked == seq) {
                 c.stuckTicks = 0;
-                return; // still in the task it was marked blocked in
+                // Still in the task it was marked blocked in. What that task has woken since, into
+                // the slot the carrier keeps for itself, must not wait for it either: a push there
+                // signals nobody, so without this an idle carrier never comes to take it.
+                releaseKeptWork(c);
+                return;
             }
             // Its task has ended, and the carrier's own clear missed the mark: the task ended
             // between this watchdog's last look and its marking. Clear the leftover here, or the
