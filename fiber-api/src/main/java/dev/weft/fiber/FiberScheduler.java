@@ -19,6 +19,18 @@ import java.util.concurrent.RejectedExecutionException;
  * from new work, {@link #resumeOn(Runnable, int, boolean)} and {@link #currentCarrier()} are
  * needed only for {@linkplain Fiber.Builder#carrierAffinity(boolean) carrier affinity}.
  *
+ * <p><b>What a scheduler sees of a fiber.</b> The {@code Runnable} of a fiber is also a
+ * {@link FiberTask}: a scheduler cancels it at {@link #shutdownNow()} through
+ * {@link FiberTask#cancel()}, and may keep its live fibers in an intrusive list through the
+ * task's link slots, without an allocation per fiber. A scheduler never needs the fiber
+ * implementation's classes.
+ *
+ * <p><b>Time belongs to the scheduler.</b> Every deadline of a fiber (a timed park, join,
+ * receive, lock, {@link Fiber#sleep(Duration)}) is measured with the scheduler's
+ * {@link #nanoTime()} and fires through {@link #wakeAt(long, Runnable)}. The defaults are the
+ * system's monotonic clock and one timer thread shared by every scheduler that keeps them; a
+ * scheduler may bring its own clock (a virtual one, for tests) by overriding both.
+ *
  * <p>Contract for implementations: {@code execute} may be called from any thread, including
  * from inside a task the scheduler is running; it must not run the task on the caller's stack;
  * a task accepted before {@link #shutdown()} must still run; after {@code shutdown()},
@@ -110,6 +122,71 @@ public interface FiberScheduler extends Executor, AutoCloseable {
     }
 
     /**
+     * Called by the fiber implementation, on the carrier thread {@code carrier}, right after a
+     * fiber unmounted from it and became runnable at once (it yielded, or it was unparked while
+     * it was unmounting). {@code carrier} is {@code Thread.currentThread()}, passed because the
+     * caller already has it; a scheduler may use it to queue the fiber locally without a lookup.
+     * The default calls {@link #resumeYielded(Runnable)} or {@link #resume(Runnable)}.
+     *
+     * @param fiber the fiber's task, as first given to {@link #execute(Runnable)}
+     * @param carrier the calling carrier thread
+     * @param yielded whether the fiber gave up its carrier by {@link Fiber#yield()}
+     */
+    default void resumeFromCarrier(Runnable fiber, Thread carrier, boolean yielded) {
+        if (yielded) {
+            resumeYielded(fiber);
+        } else {
+            resume(fiber);
+        }
+    }
+
+    /**
+     * Called by the fiber implementation when a fiber of this scheduler could not unmount (it
+     * was pinned: a native frame or a held monitor on its stack) and blocked its carrier or carried
+     * on instead; a scheduler counts it in its {@link #stats()} and may compensate for the
+     * blocked carrier. Any thread; must not block. The default does nothing.
+     *
+     * @param fiber the fiber's task, as first given to {@link #execute(Runnable)}
+     * @param park {@code true} if the fiber blocks its carrier (a park), {@code false} if it
+     *        carried on (a yield that could not happen)
+     */
+    default void fiberPinned(Runnable fiber, boolean park) {
+    }
+
+    /**
+     * This scheduler's clock, in nanoseconds from an arbitrary origin, like
+     * {@link System#nanoTime()} (the default). The fibers of this scheduler measure their
+     * time-outs with it, and the deadlines given to {@link #wakeAt(long, Runnable)} are in its
+     * terms. A scheduler that overrides it must override {@code wakeAt} too. Any thread.
+     *
+     * @return the current time of this scheduler's clock
+     */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
+
+    /**
+     * Runs {@code action} once, when this scheduler's {@link #nanoTime()} reaches
+     * {@code deadline} (or soon after), unless the returned handle is
+     * {@linkplain Wakeup#cancel() cancelled} first. A deadline already past fires soon. The
+     * action runs on a timer thread (or on one of the scheduler's own) and must be short and
+     * must not block: the fiber implementation uses it to wake a fiber whose timed wait ended.
+     * What the action throws is reported to the timer thread's uncaught-exception handler and
+     * does not stop later wake-ups. Any thread.
+     *
+     * <p>The default uses one daemon timer thread shared by every scheduler that does not
+     * override this method.
+     *
+     * @param deadline when to run, in {@link #nanoTime()} terms
+     * @param action what to run
+     * @return a handle that withdraws the wake-up
+     * @throws NullPointerException if {@code action} is null
+     */
+    default Wakeup wakeAt(long deadline, Runnable action) {
+        return SharedTimer.schedule(deadline - System.nanoTime(), action);
+    }
+
+    /**
      * Stops accepting new fibers. Fibers already started run to completion, carriers end
      * once there is no work left. Does not wait; see {@link #awaitTermination(Duration)}.
      */
@@ -180,5 +257,87 @@ public interface FiberScheduler extends Executor, AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A wake-up scheduled with {@link #wakeAt(long, Runnable)}.
+     */
+    interface Wakeup {
+        /**
+         * Withdraws the wake-up if it has not run yet; later calls and calls after it ran do
+         * nothing. Any thread.
+         *
+         * @return {@code true} if this call withdrew it before it ran
+         */
+        boolean cancel();
+    }
+
+    /**
+     * A fiber as its scheduler sees it: the {@code Runnable} given to
+     * {@link #execute(Runnable)}, which mounts the fiber each time it runs, plus what a
+     * scheduler needs to shut down without knowing the fiber implementation.
+     *
+     * <p>The link slots are the scheduler's: a scheduler that must find its live fibers at
+     * {@link #shutdownNow()} (parked fibers sit in no queue) may thread them through these slots
+     * into a list of its own, with no allocation per fiber. The fiber stores what it is given and
+     * never reads it; only the scheduler that accepted the fiber may use them, under its own
+     * synchronization.
+     */
+    interface FiberTask extends Runnable {
+        /**
+         * Cancels the fiber as {@link Fiber#cancel()} does. Called by a scheduler for each of its
+         * live fibers at {@link #shutdownNow()}; any thread, does not wait.
+         */
+        void cancel();
+
+        /**
+         * The carrier this fiber is bound to by {@linkplain Fiber.Builder#carrierAffinity(boolean)
+         * affinity}, as {@link #currentCarrier()} returned it, or {@code -1}.
+         *
+         * @return the carrier's number, or {@code -1}
+         */
+        int homeCarrier();
+
+        /**
+         * The next fiber in the scheduler's list.
+         *
+         * @return what {@link #setNextLink} last stored, initially {@code null}
+         */
+        FiberTask nextLink();
+
+        /**
+         * Stores the next fiber in the scheduler's list.
+         *
+         * @param next the next fiber, or {@code null}
+         */
+        void setNextLink(FiberTask next);
+
+        /**
+         * The previous fiber in the scheduler's list.
+         *
+         * @return what {@link #setPrevLink} last stored, initially {@code null}
+         */
+        FiberTask prevLink();
+
+        /**
+         * Stores the previous fiber in the scheduler's list.
+         *
+         * @param prev the previous fiber, or {@code null}
+         */
+        void setPrevLink(FiberTask prev);
+
+        /**
+         * A small number the scheduler stored with the links (a stripe of its list, say).
+         *
+         * @return what {@link #setLinkSlot} last stored, initially {@code 0}
+         */
+        int linkSlot();
+
+        /**
+         * Stores a small number with the links, between 0 and 255.
+         *
+         * @param slot the number
+         */
+        void setLinkSlot(int slot);
     }
 }

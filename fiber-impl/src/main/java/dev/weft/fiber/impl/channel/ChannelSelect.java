@@ -145,7 +145,7 @@ final class ChannelSelect {
             throws InterruptedException {
         Object self = selection.strand;
         boolean timed = timeout != null;
-        long deadline = timed ? System.nanoTime() + timeout.nanos : 0L;
+        long deadline = timed ? Strand.nanoTime(self) + timeout.nanos : 0L;
         boolean reinterrupt = false;
         boolean timedOut = false;
         Waiter won = null;
@@ -166,7 +166,7 @@ final class ChannelSelect {
                 }
                 long wait = 0L;
                 if (timed) {
-                    wait = deadline - System.nanoTime();
+                    wait = deadline - Strand.nanoTime(self);
                     if (wait <= 0L) {
                         if (selection.tryCancel()) {
                             // The action runs after this try, as every clause's action does: what it

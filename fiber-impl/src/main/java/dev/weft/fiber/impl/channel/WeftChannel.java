@@ -508,7 +508,7 @@ public final class WeftChannel<T> implements Channel<T> {
      */
     private int awaitPlain(Waiter node, Object self, WaiterQueue queue, boolean timed, long nanos, String what)
             throws InterruptedException {
-        long deadline = timed ? System.nanoTime() + nanos : 0L;
+        long deadline = timed ? Strand.nanoTime(self) + nanos : 0L;
         try {
             for (;;) {
                 int s = node.stateAcquire();
@@ -525,7 +525,7 @@ public final class WeftChannel<T> implements Channel<T> {
                 }
                 long wait = 0L;
                 if (timed) {
-                    wait = deadline - System.nanoTime();
+                    wait = deadline - Strand.nanoTime(self);
                     if (wait <= 0L) {
                         return giveUp(node, queue) ? TIMED_OUT : node.stateAcquire();
                     }

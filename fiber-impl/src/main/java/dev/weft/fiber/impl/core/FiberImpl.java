@@ -1,10 +1,9 @@
 package dev.weft.fiber.impl.core;
 
+import dev.weft.fiber.impl.util.CurrentThread;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberCancelledException;
 import dev.weft.fiber.FiberScheduler;
-import dev.weft.fiber.impl.sched.CarrierPool;
-import dev.weft.fiber.impl.timer.DeadlineTimer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -281,10 +280,13 @@ public final class FiberImpl<V> implements Fiber<V> {
      */
     private Object locals;
 
-    /** Links of the scheduler's {@link LiveFibers} registry, guarded by its stripe lock. */
-    FiberImpl<?> registryPrev;
-    FiberImpl<?> registryNext;
-    byte registryStripe;
+    /**
+     * The scheduler's link slots ({@link FiberScheduler.FiberTask}), kept here rather than in the
+     * task; the scheduler's registry guards them (Weft's: a stripe lock). Never read by the fiber.
+     */
+    private FiberScheduler.FiberTask registryPrev;
+    private FiberScheduler.FiberTask registryNext;
+    private byte registryStripe;
 
     /**
      * @param task a {@code Callable<V>}, or a {@code Runnable} (then {@code V} is {@code Void});
@@ -481,8 +483,8 @@ public final class FiberImpl<V> implements Fiber<V> {
 
     /** As {@link #submit}, from the carrier's own stack, where the carrier is known without a lookup. */
     private void submitFromCarrier(Thread self, boolean yielded) {
-        if (extras == null && scheduler instanceof CarrierPool pool) {
-            pool.resumeFromCarrier(task, self, yielded);
+        if (extras == null) {
+            scheduler.resumeFromCarrier(task, self, yielded);
         } else {
             submit(yielded);
         }
@@ -590,10 +592,12 @@ public final class FiberImpl<V> implements Fiber<V> {
             }
             return;
         }
-        DeadlineTimer.Timeout timeout = null; // a local, on this fiber's own stack: no field in every fiber
+        FiberScheduler.Wakeup timeout = null; // a local, on this fiber's own stack: no field in every fiber
         if (nanos > 0) {
-            int seq = ++timedParkSeq;
-            timeout = DeadlineTimer.shared().schedule(System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS), this, seq);
+            // Time is the scheduler's: its clock and its timer (the default, Weft's shared timer
+            // thread; a deterministic scheduler, a virtual clock).
+            timeout = scheduler.wakeAt(scheduler.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS),
+                    new TimedWake(this, ++timedParkSeq));
         }
         STATE.setRelease(this, PARKING);
         if (!StackfulContinuation.yield(SCOPE)) {
@@ -602,7 +606,7 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (timeout != null) {
             // Ended early (unpark, interrupt, cancel) or timed out: either way the timer lets go
             // of this fiber now, not at the deadline. After a time-out this is one volatile read.
-            DeadlineTimer.shared().cancel(timeout);
+            timeout.cancel();
         }
         if (cancellable) {
             checkCancelled();
@@ -627,7 +631,24 @@ public final class FiberImpl<V> implements Fiber<V> {
         return true;
     }
 
-    /** Called by the timer thread when the timed park numbered {@code seq} has run out. */
+    /**
+     * The wake-up of one timed park, handed to {@link FiberScheduler#wakeAt}: 24 bytes, on the
+     * timed-park path only. The sequence number tells a late wake-up of an earlier park (it is
+     * ignored) from the one of the park in progress.
+     */
+    private record TimedWake(FiberImpl<?> fiber, int seq) implements Runnable {
+        @Override
+        public void run() {
+            fiber.parkTimedOut(seq);
+        }
+
+        @Override
+        public String toString() {
+            return "time-out of " + fiber;
+        }
+    }
+
+    /** Called by the scheduler's timer when the timed park numbered {@code seq} has run out. */
     public void parkTimedOut(int seq) {
         if (seq == timedParkSeq) { // racy read: at worst a late timer leaves a permit, a legal spurious wake-up
             unpark();
@@ -640,6 +661,7 @@ public final class FiberImpl<V> implements Fiber<V> {
      * {@link Body#pinned}; the scheduler's watchdog sees a blocked carrier and compensates.
      */
     private void parkPinned(long nanos, boolean cancellable) {
+        // The system clock, not the scheduler's: this blocks a real thread for real time.
         long deadline = nanos > 0 ? System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS) : 0L;
         state = PINNED;
         while (!permit && !interrupted && !(cancellable && cancelled)) {
@@ -671,7 +693,7 @@ public final class FiberImpl<V> implements Fiber<V> {
 
     /** {@link Fiber#sleep(Duration)} for this fiber, which must be the caller. */
     private void sleep0(long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS);
+        long deadline = scheduler.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS); // the scheduler's clock
         // A sleep is not a park: as for Thread.sleep, an unpark() that is pending or arrives
         // during the sleep is kept for the next park(). It is taken out of the way here (else
         // every park below would return at once) and given back at the end. A wake-up before the
@@ -684,12 +706,12 @@ public final class FiberImpl<V> implements Fiber<V> {
                 if (clearInterrupt()) {
                     throw new InterruptedException(this + " was interrupted while sleeping");
                 }
-                long left = deadline - System.nanoTime();
+                long left = deadline - scheduler.nanoTime();
                 if (left <= 0) {
                     return;
                 }
                 park0(left, true);
-                if (deadline - System.nanoTime() > 0 && !interrupted) {
+                if (deadline - scheduler.nanoTime() > 0 && !interrupted) {
                     permitTaken = true;
                 }
             }
@@ -913,12 +935,13 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (!push(node)) {
             return true;
         }
-        long deadline = nanos > 0 ? System.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS) : 0L;
+        // the joiner's clock: its scheduler's for a fiber (which may differ from this fiber's), the system's for a thread
+        long deadline = nanos > 0 ? Strand.nanoTime(me != null ? me : Thread.currentThread()) + Math.min(nanos, MAX_WAIT_NANOS) : 0L;
         try {
             while (state != TERMINATED) {
                 long left = 0L;
                 if (nanos > 0) {
-                    left = deadline - System.nanoTime();
+                    left = deadline - (me != null ? me.scheduler.nanoTime() : System.nanoTime());
                     if (left <= 0) {
                         return false;
                     }
@@ -1032,7 +1055,7 @@ public final class FiberImpl<V> implements Fiber<V> {
      * the fiber so that a {@code Fiber} a user holds cannot be run as a task by mistake; only a
      * scheduler receives this object. The same instance every time, for the life of the fiber.
      */
-    public static final class Task implements Runnable {
+    public static final class Task implements FiberScheduler.FiberTask {
         private final FiberImpl<?> fiber;
 
         private Task(FiberImpl<?> fiber) {
@@ -1053,6 +1076,46 @@ public final class FiberImpl<V> implements Fiber<V> {
         @Override
         public void run() {
             fiber.mount();
+        }
+
+        @Override
+        public void cancel() {
+            fiber.cancel();
+        }
+
+        @Override
+        public int homeCarrier() {
+            return fiber.homeCarrier();
+        }
+
+        @Override
+        public FiberScheduler.FiberTask nextLink() {
+            return fiber.registryNext;
+        }
+
+        @Override
+        public void setNextLink(FiberScheduler.FiberTask next) {
+            fiber.registryNext = next;
+        }
+
+        @Override
+        public FiberScheduler.FiberTask prevLink() {
+            return fiber.registryPrev;
+        }
+
+        @Override
+        public void setPrevLink(FiberScheduler.FiberTask prev) {
+            fiber.registryPrev = prev;
+        }
+
+        @Override
+        public int linkSlot() {
+            return fiber.registryStripe & 0xFF;
+        }
+
+        @Override
+        public void setLinkSlot(int slot) {
+            fiber.registryStripe = (byte) slot;
         }
 
         /** For example {@code Task[Fiber[#12,worker,RUNNABLE]]}. */
@@ -1095,6 +1158,11 @@ public final class FiberImpl<V> implements Fiber<V> {
     /** Sets this fiber's fiber-local values; by this fiber, or by its creator before start. */
     public void locals(Object values) {
         locals = values;
+    }
+
+    /** What this fiber hands its scheduler (see {@link Task}). */
+    Task task() {
+        return task;
     }
 
     /** The carrier this fiber is bound to by affinity, or -1 (no affinity, or not yet run). */

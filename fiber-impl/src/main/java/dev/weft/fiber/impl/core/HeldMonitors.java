@@ -1,5 +1,6 @@
 package dev.weft.fiber.impl.core;
 
+import dev.weft.fiber.impl.util.CurrentThread;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,7 +1,6 @@
 package dev.weft.fiber.impl.core;
 
 import dev.weft.fiber.FiberScheduler;
-import dev.weft.fiber.impl.sched.CarrierPool;
 
 import java.lang.System.Logger.Level;
 import java.util.Set;
@@ -41,8 +40,10 @@ public final class PinnedParks {
      */
     static void record(FiberImpl<?> fiber, FiberScheduler scheduler, String reason, boolean park, Object key) {
         TOTAL.increment();
-        if (scheduler instanceof CarrierPool pool) {
-            pool.countPinnedPark();
+        try {
+            scheduler.fiberPinned(fiber.task(), park);
+        } catch (Throwable e) {
+            // a third-party scheduler's hook must not break the park; it is counted here anyway
         }
         if (key != null && LOGGED_KEYS.contains(key) || LOGGED_SITES.size() >= MAX_SITES) {
             return;

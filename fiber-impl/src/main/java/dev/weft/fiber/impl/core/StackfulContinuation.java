@@ -1,5 +1,6 @@
 package dev.weft.fiber.impl.core;
 
+import dev.weft.fiber.impl.util.CurrentThread;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 

@@ -104,6 +104,16 @@ public final class Strand {
     }
 
     /**
+     * The clock of {@code self}, for deadlines of its timed waits: its scheduler's
+     * {@link dev.weft.fiber.FiberScheduler#nanoTime()} for a fiber (a deterministic scheduler
+     * may run a virtual clock), {@link System#nanoTime()} for a thread. A deadline taken with one
+     * strand's clock must be compared with the same strand's clock.
+     */
+    public static long nanoTime(Object self) {
+        return self instanceof FiberImpl<?> f ? f.scheduler().nanoTime() : System.nanoTime();
+    }
+
+    /**
      * A short name for diagnostics ({@code toString} of synchronizers).
      *
      * @param strand a strand, or null

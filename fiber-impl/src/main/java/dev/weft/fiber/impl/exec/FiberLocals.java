@@ -56,7 +56,7 @@ public final class FiberLocals {
 
     /** The calling strand's values; see {@code ExecutorProvider.currentLocals}. */
     @SuppressWarnings("unchecked")
-    static Map<Object, Object> current(boolean inheritable) {
+    public static Map<Object, Object> current(boolean inheritable) {
         FiberImpl<?> f = FiberImpl.current();
         if (f != null) {
             Object m = f.locals();
@@ -69,7 +69,7 @@ public final class FiberLocals {
         return inheritable ? INHERITABLE_THREAD_VALUES.get() : THREAD_VALUES.get();
     }
 
-    static void enableInheritance(Class<?> keyType, BiFunction<Object, Object, Object> childValue) {
+    public static void enableInheritance(Class<?> keyType, BiFunction<Object, Object, Object> childValue) {
         if (inheritance == null) {
             inheritance = new Inheritance(keyType, childValue); // any racing writer writes an equivalent one
         }

@@ -2,9 +2,9 @@ package dev.weft.fiber.impl.sched;
 
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.SchedulerStats;
-import dev.weft.fiber.impl.core.CurrentThread;
-import dev.weft.fiber.impl.core.FiberImpl;
-import dev.weft.fiber.impl.core.LiveFibers;
+import dev.weft.fiber.impl.util.CurrentThread;
+import dev.weft.fiber.FiberScheduler.FiberTask;
+import dev.weft.fiber.impl.timer.DeadlineTimer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -161,7 +161,7 @@ public abstract class CarrierPool implements FiberScheduler {
      */
     private final LongAdder live = new LongAdder();
     /** Live fibers, for shutdownNow; null for a scheduler that cannot be shut down. */
-    private final LiveFibers liveFibers;
+    private final LiveTasks liveFibers;
     private volatile int runState = RUNNING;
     /** Set once shut down and nothing is live: carriers exit. */
     volatile boolean stopping;
@@ -194,7 +194,7 @@ public abstract class CarrierPool implements FiberScheduler {
         this.maxBusyCompensated = Integer.getInteger("weft.carrier.maxBusyCompensated", parallelism);
         this.closable = closable;
         this.carriers = new Carrier[parallelism + maxCompensating];
-        this.liveFibers = closable ? new LiveFibers() : null;
+        this.liveFibers = closable ? new LiveTasks() : null;
         this.watchdog = Thread.ofPlatform().name("weft-" + name + "-watchdog").daemon(true).unstarted(this::watch);
     }
 
@@ -247,7 +247,7 @@ public abstract class CarrierPool implements FiberScheduler {
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
         Carrier self = currentCarrierOrNull();
-        FiberImpl<?> fiber = liveFibers != null && task instanceof FiberImpl.Task t ? t.fiber() : null;
+        FiberTask fiber = liveFibers != null && task instanceof FiberTask t ? t : null;
         // Count and register first, then check the run state: an execute that saw RUNNING is then
         // counted before shutdown() sums the counter, and registered before shutdownNow() walks
         // the registry (volatile accesses and the stripe monitors order them).
@@ -284,6 +284,7 @@ public abstract class CarrierPool implements FiberScheduler {
      * right after the fiber unmounted, with {@code self} its {@code Thread.currentThread()}:
      * saves the lookup {@link #currentCarrierOrNull()} needs inside a fiber.
      */
+    @Override
     public final void resumeFromCarrier(Runnable fiber, Thread self, boolean yielded) {
         dispatch(fiber, self instanceof Carrier c && c.pool == this ? c : null, yielded ? YIELD : WAKE);
     }
@@ -334,8 +335,7 @@ public abstract class CarrierPool implements FiberScheduler {
 
     @Override
     public void fiberTerminated(Runnable fiber) {
-        if (fiber instanceof FiberImpl.Task t) {
-            FiberImpl<?> f = t.fiber();
+        if (fiber instanceof FiberTask f) {
             if (liveFibers != null) {
                 liveFibers.remove(f);
             }
@@ -550,7 +550,7 @@ public abstract class CarrierPool implements FiberScheduler {
         } finally {
             c.endTask();
             unmarkBlocked(c);
-            if (!(task instanceof FiberImpl.Task)) {
+            if (!(task instanceof FiberTask)) {
                 if (c.isInterrupted()) {
                     Thread.interrupted(); // a plain task's interrupt status must not reach the next task
                 }
@@ -847,9 +847,20 @@ public abstract class CarrierPool implements FiberScheduler {
     // ----------------------------------------------------------------------------------------
     // Shutdown and stats
 
-    /** Counts a park that blocked a carrier because its fiber could not unmount. */
-    public final void countPinnedPark() {
+    /** Counts a park (or yield) that could not unmount its fiber; see {@link SchedulerStats}. */
+    @Override
+    public final void fiberPinned(Runnable fiber, boolean park) {
         pinnedParks.increment();
+    }
+
+    /**
+     * Weft's shared timer thread ({@link DeadlineTimer}), on the system clock (the default
+     * {@link #nanoTime()}): one heap for every Weft scheduler, as one timer thread costs less
+     * than one per scheduler and a million timed parks cost the same either way.
+     */
+    @Override
+    public Wakeup wakeAt(long deadline, Runnable action) {
+        return DeadlineTimer.shared().schedule(deadline, action);
     }
 
     private void checkClosable() {
@@ -875,7 +886,7 @@ public abstract class CarrierPool implements FiberScheduler {
         synchronized (lifecycle) {
             runState = STOP;
         }
-        liveFibers.forEach(FiberImpl::cancel);
+        liveFibers.forEach(FiberTask::cancel);
         synchronized (lifecycle) {
             stopCarriersIfNothingLive();
         }

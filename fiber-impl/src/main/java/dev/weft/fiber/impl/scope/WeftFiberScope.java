@@ -53,7 +53,7 @@ final class WeftFiberScope<T, R> implements FiberScope<T, R> {
     /** Non-null in the virtual-thread mode. */
     private final ThreadFactory virtualThreads;
     private final String name;
-    /** {@code System.nanoTime()} deadline of join, if {@link #timed}. */
+    /** Deadline of join on the owner's clock ({@link Strand#nanoTime}), if {@link #timed}. */
     private final long deadline;
     private final boolean timed;
 
@@ -87,7 +87,7 @@ final class WeftFiberScope<T, R> implements FiberScope<T, R> {
         Duration timeout = config.timeout();
         this.timed = timeout != null;
         long nanos = timed ? saturatedNanos(timeout) : 0L;
-        this.deadline = System.nanoTime() + nanos;
+        this.deadline = Strand.nanoTime(owner) + nanos;
     }
 
     private static long saturatedNanos(Duration d) {
@@ -236,7 +236,7 @@ final class WeftFiberScope<T, R> implements FiberScope<T, R> {
                 }
                 long wait = 0L;
                 if (timed) {
-                    wait = deadline - System.nanoTime();
+                    wait = deadline - Strand.nanoTime(owner);
                     if (wait <= 0) {
                         timedOut = true;
                         break;

@@ -73,7 +73,7 @@ final class FutureAwait {
             if (nanos == 0L) {
                 throw new TimeoutException("the future was not done: " + future);
             }
-            long deadline = nanos < 0L ? 0L : Waiter.deadlineAfter(nanos);
+            long deadline = nanos < 0L ? 0L : Waiter.deadlineAfter(self, nanos);
             if (!(future instanceof CompletionStage<?> stage) || !awaitCompletion(self, future, stage, deadline)) {
                 awaitPolling(self, future, deadline);
             }
@@ -100,7 +100,7 @@ final class FutureAwait {
             while (!future.isDone()) {
                 long left = 0L;
                 if (deadline != 0L) {
-                    left = deadline - System.nanoTime();
+                    left = deadline - Strand.nanoTime(self);
                     if (left <= 0L) {
                         throw new TimeoutException("the future was not done in time: " + future);
                     }
@@ -121,7 +121,7 @@ final class FutureAwait {
         while (!future.isDone()) {
             long sleep = interval;
             if (deadline != 0L) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - Strand.nanoTime(self);
                 if (left <= 0L) {
                     throw new TimeoutException("the future was not done in time: " + future);
                 }

@@ -57,7 +57,7 @@ final class StrandLatch implements SyncProvider.LatchCore {
         if (nanos == 0L) {
             return false;
         }
-        long deadline = nanos < 0L ? 0L : Waiter.deadlineAfter(nanos);
+        long deadline = nanos < 0L ? 0L : Waiter.deadlineAfter(self, nanos);
         Waiter node = new Waiter(self, 0, Waiter.WAITING);
         guard.lock();
         try {
@@ -72,7 +72,7 @@ final class StrandLatch implements SyncProvider.LatchCore {
         while (node.status != Waiter.GRANTED) {
             long left = 0L;
             if (deadline != 0L) {
-                left = deadline - System.nanoTime();
+                left = deadline - Strand.nanoTime(self);
                 if (left <= 0L) {
                     return !leave(node);
                 }

@@ -182,7 +182,7 @@ final class StrandLock implements SyncProvider.LockCore {
         if (nanos <= 0) {
             return false;
         }
-        return acquireQueuedInterruptibly(self, Waiter.deadlineAfter(nanos));
+        return acquireQueuedInterruptibly(self, Waiter.deadlineAfter(self, nanos));
     }
 
     @Override
@@ -305,7 +305,7 @@ final class StrandLock implements SyncProvider.LockCore {
      * {@code newHolds}.
      *
      * @param interruptible whether an interrupt ends the wait (InterruptedException, node removed)
-     * @param deadline System.nanoTime() deadline, 0 for none
+     * @param deadline deadline on the strand's clock ({@link Strand#nanoTime}), 0 for none
      * @param mustAcquire a condition's reacquire: cancels neither end the wait nor throw here (the
      *        caller rethrows its own); interrupts are only reported
      * @return {@link #ACQUIRED}, {@link #ACQUIRED_INTERRUPTED} (an interrupt was not acted on) or
@@ -333,7 +333,7 @@ final class StrandLock implements SyncProvider.LockCore {
             }
             long left = 0L;
             if (deadline != 0L) {
-                left = deadline - System.nanoTime();
+                left = deadline - Strand.nanoTime(self);
                 if (left <= 0L) {
                     if (leave(node)) {
                         Waiter.restoreIf(self, interrupted);
@@ -538,10 +538,10 @@ final class StrandLock implements SyncProvider.LockCore {
             if (Strand.interrupted(self)) {
                 throw new InterruptedException(Strand.describe(self) + " was interrupted before awaiting a condition of " + StrandLock.this);
             }
-            long now = System.nanoTime();
+            long now = Strand.nanoTime(self);
             long deadline = now + Math.max(0L, Math.min(nanosTimeout, Long.MAX_VALUE >>> 2));
             await0(self, true, NANO_DEADLINE, deadline);
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadline - Strand.nanoTime(self);
             return remaining <= nanosTimeout ? remaining : Long.MIN_VALUE; // as the JDK: no overflow into a huge value
         }
 
@@ -554,7 +554,7 @@ final class StrandLock implements SyncProvider.LockCore {
                 throw new InterruptedException(Strand.describe(self) + " was interrupted before awaiting a condition of " + StrandLock.this);
             }
             long nanos = Math.max(0L, Math.min(unit.toNanos(time), Long.MAX_VALUE >>> 2));
-            return await0(self, true, NANO_DEADLINE, System.nanoTime() + nanos);
+            return await0(self, true, NANO_DEADLINE, Strand.nanoTime(self) + nanos);
         }
 
         @Override
@@ -647,7 +647,7 @@ final class StrandLock implements SyncProvider.LockCore {
             while (node.status == Waiter.CONDITION) {
                 long left = 0L;
                 if (timing != UNTIMED) {
-                    left = remaining(timing, deadline);
+                    left = remaining(self, timing, deadline);
                     if (left <= 0L) {
                         timedOut = leaveCondition(node);
                         break;
@@ -698,14 +698,14 @@ final class StrandLock implements SyncProvider.LockCore {
     }
 
     private static final int UNTIMED = 0;
-    /** deadline is a System.nanoTime() value. */
+    /** deadline is a {@link Strand#nanoTime} value of the waiting strand. */
     private static final int NANO_DEADLINE = 1;
     /** deadline is a System.currentTimeMillis() value (awaitUntil). */
     private static final int WALL_DEADLINE = 2;
 
-    private static long remaining(int timing, long deadline) {
+    private static long remaining(Object self, int timing, long deadline) {
         if (timing == NANO_DEADLINE) {
-            return deadline - System.nanoTime();
+            return deadline - Strand.nanoTime(self);
         }
         long millis = deadline - System.currentTimeMillis();
         return millis <= 0L ? 0L : TimeUnit.MILLISECONDS.toNanos(millis);

@@ -73,7 +73,7 @@ final class StrandSemaphore implements SyncProvider.SemaphoreCore {
         if (nanos == 0L) {
             return false;
         }
-        long deadline = nanos < 0L ? 0L : Waiter.deadlineAfter(nanos);
+        long deadline = nanos < 0L ? 0L : Waiter.deadlineAfter(self, nanos);
         Waiter node = new Waiter(self, n, Waiter.WAITING);
         Waiter granted;
         guard.lock();
@@ -89,7 +89,7 @@ final class StrandSemaphore implements SyncProvider.SemaphoreCore {
         while (node.status != Waiter.GRANTED) {
             long left = 0L;
             if (deadline != 0L) {
-                left = deadline - System.nanoTime();
+                left = deadline - Strand.nanoTime(self);
                 if (left <= 0L) {
                     if (leave(node)) {
                         Waiter.restoreIf(self, interrupted);

@@ -48,12 +48,12 @@ final class Waiter {
     }
 
     /**
-     * The {@code System.nanoTime()} deadline {@code nanos} from now, for a timed wait of a
-     * synchronizer: never 0, which their loops take for "untimed", and far enough from overflow
+     * The deadline {@code nanos} from now on the clock of {@code self} ({@link Strand#nanoTime}),
+     * for a timed wait of a synchronizer: never 0, which their loops take for "untimed", and far enough from overflow
      * for {@code deadline - now} to stay exact.
      */
-    static long deadlineAfter(long nanos) {
-        long d = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE >>> 2);
+    static long deadlineAfter(Object self, long nanos) {
+        long d = Strand.nanoTime(self) + Math.min(nanos, Long.MAX_VALUE >>> 2);
         return d == 0L ? 1L : d;
     }
 

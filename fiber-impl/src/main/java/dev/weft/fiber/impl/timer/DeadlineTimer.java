@@ -1,6 +1,6 @@
 package dev.weft.fiber.impl.timer;
 
-import dev.weft.fiber.impl.core.FiberImpl;
+import dev.weft.fiber.FiberScheduler;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 import java.lang.invoke.MethodHandles;
@@ -9,15 +9,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Wakes fibers whose timed park has run out: one daemon thread, {@code weft-timer}, that owns
- * an indexed binary heap of {@link Timeout}s ({@link TimerHeap}) and is fed by an MPSC queue.
+ * Runs wake-up actions at their deadlines, for Weft's schedulers'
+ * {@link FiberScheduler#wakeAt(long, Runnable)}: one daemon thread, {@code weft-timer}, that owns
+ * an indexed binary heap of {@link Timeout}s ({@link TimerHeap}) and is fed by an MPSC queue. It
+ * knows nothing of fibers: the fiber core hands it a {@code Runnable} that ends one timed park.
  *
  * <h2>Implementation overview</h2>
  * <b>Structure.</b> Any thread schedules a wake-up by putting a {@link Timeout} on an MPSC queue
  * (JCTools, the atomic flavour, which prints no JDK warning); the timeout is the request, so a
- * timed park allocates that one object and nothing else. Only the timer thread touches the heap:
- * it drains the queue into it, expires the due timeouts from its root by calling
- * {@link FiberImpl#parkTimedOut(int)}, and parks until the root's deadline, or for good when the
+ * wake-up allocates that one object beside its action. Only the timer thread touches the heap:
+ * it drains the queue into it, expires the due timeouts from its root by running their
+ * actions, and parks until the root's deadline, or for good when the
  * heap is empty. It never ticks: while only far-off timers are pending it sleeps through until
  * the first of them (or until requests pile up, below). A thousand timeouts on one deadline are
  * a thousand heap slots, like a thousand on different ones.
@@ -34,13 +36,13 @@ import java.util.concurrent.locks.LockSupport;
  * for a million timers), and its memory is one slot per timer.
  *
  * <p><b>Cancel.</b> A timed park that ends early (an unpark, interrupt or cancel of the fiber)
- * calls {@link #cancel(Timeout)}, which does two things. First it takes the fiber out of the
- * timeout (an atomic {@code getAndSet} of {@link Timeout#fiber} to null): from that instant the
- * timer no longer reaches the fiber, so an ended fiber is collectable at once, whatever the timer
- * thread is doing. The timer thread takes the fiber with the same {@code getAndSet} before it
- * wakes it, so exactly one of the two sides gets it: a cancel that finds null knows the timer
- * fired (or is firing) and does nothing more. Second, it puts the timeout on the request queue
- * once more; the timer thread, finding a queued timeout with no fiber, removes it from the heap
+ * calls {@link #cancel(Timeout)}, which does two things. First it takes the action out of the
+ * timeout (an atomic {@code getAndSet} of {@link Timeout#action} to null): from that instant the
+ * timer no longer reaches the action (and the fiber it would wake), so an ended fiber is
+ * collectable at once, whatever the timer thread is doing. The timer thread takes the action with
+ * the same {@code getAndSet} before it runs it, so exactly one of the two sides gets it: a cancel
+ * that finds null knows the timer fired (or is firing) and does nothing more. Second, it puts the timeout on the request queue
+ * once more; the timer thread, finding a queued timeout with no action, removes it from the heap
  * by its index (O(log n)), or never inserts it if the cancel overtook the schedule in one drain.
  * As in Netty's {@code HashedWheelTimer} (its cancelled-timeouts queue), a cancel is a message to
  * the owner, not a shared-structure edit.
@@ -71,8 +73,8 @@ import java.util.concurrent.locks.LockSupport;
  * the log one entry, not one per fiber. The interrupt status of the timer thread is cleared at
  * every round: left set, it would make every park return at once.
  *
- * <p><b>Races left in on purpose.</b> A timer that fires just as its park ends early unparks a
- * fiber that may already be back in a later park: {@code parkTimedOut} compares the park's
+ * <p><b>Races left in on purpose.</b> An action that runs just as its park ends early wakes a
+ * fiber that may already be back in a later park: the fiber core's action compares the park's
  * sequence number, and in the rare case it still matches, leaves a permit (a spurious wake-up,
  * which park's contract allows).
  *
@@ -104,49 +106,55 @@ public final class DeadlineTimer {
     }
 
     /**
-     * One timed wake-up: the request on the queue, the entry in the heap, and the handle the
-     * parking fiber cancels with. 32 bytes with compressed references.
+     * One timed wake-up: the request on the queue, the entry in the heap, and the handle its
+     * owner cancels with. 32 bytes with compressed references.
      */
-    public static final class Timeout {
+    public static final class Timeout implements FiberScheduler.Wakeup {
         /** {@link #index} of a timeout not yet in the heap. */
         static final int NEW = -1;
         /** {@link #index} of a timeout that left the heap (expired or removed) or never will enter it. */
         static final int DONE = -2;
 
-        private static final VarHandle FIBER;
+        private static final VarHandle ACTION;
 
         static {
             try {
-                FIBER = MethodHandles.lookup().findVarHandle(Timeout.class, "fiber", FiberImpl.class);
+                ACTION = MethodHandles.lookup().findVarHandle(Timeout.class, "action", Runnable.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
-        /** {@link System#nanoTime()} scale. Written before the publishing offer, like {@link #seq}. */
+        /** {@link System#nanoTime()} scale. Written before the publishing offer. */
         final long deadline;
-        final int seq;
-        /** The fiber to wake, until the timer or a cancel takes it ({@link #takeFiber}). */
-        private volatile FiberImpl<?> fiber;
+        private final DeadlineTimer timer;
+        /** What to run, until the timer or a cancel takes it ({@link #takeAction}). */
+        private volatile Runnable action;
         /** Slot in the heap, or {@link #NEW} or {@link #DONE}; owned by the timer thread. */
         int index = NEW;
 
-        Timeout(long deadline, FiberImpl<?> fiber, int seq) {
+        Timeout(long deadline, Runnable action, DeadlineTimer timer) {
             this.deadline = deadline;
-            this.fiber = fiber;
-            this.seq = seq;
+            this.action = action;
+            this.timer = timer;
         }
 
-        /** Takes the fiber out; exactly one caller gets it, every later one gets null. */
-        FiberImpl<?> takeFiber() {
+        /** Takes the action out; exactly one caller gets it, every later one gets null. */
+        Runnable takeAction() {
             // A volatile read first: a cancel after the timer fired (every timed park that ran
             // its course) then costs no atomic instruction.
-            return fiber == null ? null : (FiberImpl<?>) FIBER.getAndSet(this, null);
+            return action == null ? null : (Runnable) ACTION.getAndSet(this, null);
         }
 
-        /** Whether a cancel or the expiry has taken the fiber. */
+        /** Whether a cancel or the expiry has taken the action. */
         boolean isSpent() {
-            return fiber == null;
+            return action == null;
+        }
+
+        /** As {@link DeadlineTimer#cancel(Timeout)}. */
+        @Override
+        public boolean cancel() {
+            return timer.cancel(this);
         }
     }
 
@@ -192,13 +200,16 @@ public final class DeadlineTimer {
     }
 
     /**
-     * Calls {@code fiber.parkTimedOut(seq)} at or soon after {@code deadline}
-     * ({@link System#nanoTime()} scale), unless {@link #cancel cancelled} first. Any thread.
+     * Runs {@code action} on the timer thread at or soon after {@code deadline}
+     * ({@link System#nanoTime()} scale), unless {@link #cancel cancelled} first. The action must
+     * be short and must not block (it holds up every other wake-up of the JVM); what it throws is
+     * reported and does not stop the timer. Any thread.
      *
      * @return the handle that cancels it
+     * @throws NullPointerException if {@code action} is null
      */
-    public Timeout schedule(long deadline, FiberImpl<?> fiber, int seq) {
-        Timeout t = new Timeout(deadline, fiber, seq);
+    public Timeout schedule(long deadline, Runnable action) {
+        Timeout t = new Timeout(deadline, java.util.Objects.requireNonNull(action, "action"), this);
         requests.offer(t);
         if (sleeping && (sleepingForever || deadline - wakeAt < 0 || requests.size() >= drainThreshold)) {
             LockSupport.unpark(thread);
@@ -207,14 +218,14 @@ public final class DeadlineTimer {
     }
 
     /**
-     * Cancels {@code t}, a timeout of this timer: its fiber is no longer reachable from the
+     * Cancels {@code t}, a timeout of this timer: its action is no longer reachable from the
      * timer when this returns, and the timeout leaves the heap at the timer thread's next drain.
      * Any thread; at most one atomic instruction and one queue offer.
      *
      * @return true if this cancelled it, false if it had fired (or was being fired) or was cancelled already
      */
     public boolean cancel(Timeout t) {
-        if (t.takeFiber() == null) {
+        if (t.takeAction() == null) {
             return false;
         }
         requests.offer(t);
@@ -317,21 +328,21 @@ public final class DeadlineTimer {
         Timeout t;
         while ((t = heap.peek()) != null && t.deadline - now <= 0) {
             heap.poll();
-            FiberImpl<?> fiber = t.takeFiber();
-            if (fiber != null) {
+            Runnable action = t.takeAction();
+            if (action != null) {
                 try {
-                    fiber.parkTimedOut(t.seq);
+                    action.run();
                 } catch (Throwable e) {
                     // One scheduler refusing to resume its fiber must not stop every other
                     // fiber's timers: report it and go on.
-                    failed("waking the fiber after its timed park", fiber, e);
+                    failed("a wake-up", action, e);
                 }
             }
         }
     }
 
     /** Counts and reports a failure; never throws (a failing log handler is one more failure swallowed). */
-    private void failed(String what, FiberImpl<?> fiber, Throwable e) {
+    private void failed(String what, Object subject, Throwable e) {
         FAILURES.setOpaque(this, failures + 1);
         try {
             long now = System.nanoTime();
@@ -343,11 +354,20 @@ public final class DeadlineTimer {
             lastReportNanos = now;
             long more = unreported;
             unreported = 0;
-            LOG.log(System.Logger.Level.ERROR, "weft-timer: " + what + (fiber != null ? " (" + fiber + ")" : "")
+            LOG.log(System.Logger.Level.ERROR, "weft-timer: " + what + (subject != null ? " (" + describe(subject) + ")" : "")
                     + " failed; the timer carries on"
                     + (more > 0 ? " (and " + more + " more failures since the last report)" : ""), e);
         } catch (Throwable reportFailure) {
             // Nothing left to tell it to: the logger itself failed, or there is no memory to build the message.
+        }
+    }
+
+    /** The subject's {@code toString()}, or its class if that throws (user code may be behind it). */
+    private static String describe(Object subject) {
+        try {
+            return String.valueOf(subject);
+        } catch (Throwable e) {
+            return subject.getClass().getName();
         }
     }
 

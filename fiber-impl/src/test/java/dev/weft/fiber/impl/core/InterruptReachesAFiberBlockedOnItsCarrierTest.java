@@ -1,6 +1,7 @@
 package dev.weft.fiber.impl.core;
 
 import dev.weft.fiber.Fiber;
+import dev.weft.fiber.impl.util.CurrentThread;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.Schedulers;
 import dev.weft.fiber.impl.Await;

@@ -2,7 +2,7 @@ package dev.weft.fiber.impl.review;
 
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
-import dev.weft.fiber.impl.core.CurrentThread;
+import dev.weft.fiber.impl.util.CurrentThread;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
 import org.junit.jupiter.api.Test;
 

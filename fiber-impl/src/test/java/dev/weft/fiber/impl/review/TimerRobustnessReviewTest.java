@@ -89,13 +89,13 @@ class TimerRobustnessReviewTest {
                 Thread.onSpinWait();
             }
             minimal.shutdown(); // its fiber is still alive, parked
-            timer.schedule(System.nanoTime(), (FiberImpl<?>) victim, 0); // its (untimed) park "times out"
+            timer.schedule(System.nanoTime(), wake(victim)); // its (untimed) park "times out"
 
             Fiber<Void> bystander = Fiber.builder().scheduler(pool).start(() -> Fiber.park());
             while (bystander.state() != Fiber.State.PARKED) {
                 Thread.onSpinWait();
             }
-            timer.schedule(System.nanoTime() + 1_000_000L, (FiberImpl<?>) bystander, 0);
+            timer.schedule(System.nanoTime() + 1_000_000L, wake(bystander));
             boolean woke = bystander.join(Duration.ofSeconds(5));
             Thread t = timerThread(timer);
             assertTrue(woke && t.isAlive(), "a fiber of a healthy scheduler was never woken by the timer (timer thread alive: "
@@ -105,5 +105,11 @@ class TimerRobustnessReviewTest {
             pool.awaitTermination(Duration.ofSeconds(10));
             minimal.shutdownNow();
         }
+    }
+
+    /** The wake-up the fiber core schedules for a timed park numbered 0 of {@code f}. */
+    private static Runnable wake(Fiber<?> f) {
+        FiberImpl<?> fiber = (FiberImpl<?>) f;
+        return () -> fiber.parkTimedOut(0);
     }
 }

@@ -98,7 +98,7 @@ class DeadlineTimerTest {
         try (FiberScheduler s = Schedulers.workStealing(1)) {
             Fiber<Void> f = parkedCounter(s, stop, new AtomicInteger());
             awaitParked(f);
-            DeadlineTimer.Timeout far = timer.schedule(System.nanoTime() + TimeUnit.SECONDS.toNanos(10), (FiberImpl<?>) f, 0);
+            DeadlineTimer.Timeout far = timer.schedule(System.nanoTime() + TimeUnit.SECONDS.toNanos(10), wake(f));
             await("the timeout drained", () -> timer.pendingEstimate() == 1);
             assertDoesNotTickFor(timer, Duration.ofMillis(200));
             assertTrue(timer.cancel(far));
@@ -115,7 +115,7 @@ class DeadlineTimerTest {
         try (FiberScheduler s = Schedulers.workStealing(1)) {
             Fiber<Void> f = parkedCounter(s, stop, new AtomicInteger());
             awaitParked(f);
-            DeadlineTimer.Timeout far = timer.schedule(System.nanoTime() + TimeUnit.SECONDS.toNanos(10), (FiberImpl<?>) f, 0);
+            DeadlineTimer.Timeout far = timer.schedule(System.nanoTime() + TimeUnit.SECONDS.toNanos(10), wake(f));
             await("the timeout drained", () -> timer.pendingEstimate() == 1);
             timer.thread().interrupt(); // a stray interrupt: every park would return at once while it stays set
             assertDoesNotTickFor(timer, Duration.ofMillis(200));
@@ -144,7 +144,7 @@ class DeadlineTimerTest {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             DeadlineTimer.Timeout[] timeouts = new DeadlineTimer.Timeout[n];
             for (int i = 0; i < n; i++) {
-                timeouts[i] = timer.schedule(deadline, (FiberImpl<?>) fibers.get(i), 0);
+                timeouts[i] = timer.schedule(deadline, wake(fibers.get(i)));
             }
             for (int i = 0; i < n; i += 2) {
                 assertTrue(timer.cancel(timeouts[i]), "a cancel before the deadline");
@@ -179,7 +179,7 @@ class DeadlineTimerTest {
             long inAMinute = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             List<DeadlineTimer.Timeout> timeouts = new ArrayList<>();
             for (int i = 0; i < 100_000; i++) {
-                timeouts.add(timer.schedule(inAMinute + i, (FiberImpl<?>) ended, 0));
+                timeouts.add(timer.schedule(inAMinute + i, wake(ended)));
             }
             for (DeadlineTimer.Timeout t : timeouts) {
                 assertTrue(timer.cancel(t));
@@ -205,7 +205,7 @@ class DeadlineTimerTest {
         try (FiberScheduler s = Schedulers.workStealing(1)) {
             Fiber<Void> ended = Fiber.builder().scheduler(s).start(() -> { });
             assertTrue(ended.join(HANG));
-            DeadlineTimer.Timeout timeout = timer.schedule(System.nanoTime() + TimeUnit.SECONDS.toNanos(60), (FiberImpl<?>) ended, 0);
+            DeadlineTimer.Timeout timeout = timer.schedule(System.nanoTime() + TimeUnit.SECONDS.toNanos(60), wake(ended));
             Thread t = timer.thread();
             await("the timeout in the heap, the timer thread parked until its deadline",
                     () -> timer.pendingEstimate() == 1 && t.getState() == Thread.State.TIMED_WAITING);
@@ -297,12 +297,12 @@ class DeadlineTimerTest {
                 broken.add(bad);
                 Fiber<Void> victim = Fiber.builder().scheduler(bad).start(() -> Fiber.park());
                 awaitParked(victim);
-                timer.schedule(System.nanoTime(), (FiberImpl<?>) victim, 0);
+                timer.schedule(System.nanoTime(), wake(victim));
             }
             await("the three failures caught", () -> timer.failures() == failures.size());
             Fiber<Void> bystander = Fiber.builder().scheduler(healthy).start(() -> Fiber.park());
             awaitParked(bystander);
-            timer.schedule(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), (FiberImpl<?>) bystander, 0);
+            timer.schedule(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1), wake(bystander));
             assertTrue(bystander.join(HANG), "a fiber of a healthy scheduler was not woken after the failures (timer thread alive: "
                     + timer.thread().isAlive() + ")");
             assertTrue(timer.thread().isAlive());
@@ -368,5 +368,11 @@ class DeadlineTimerTest {
         public SchedulerStats stats() {
             return new SchedulerStats("throwing-resume", 1, 1, 0, 0, 0, 0, 0, 0);
         }
+    }
+
+    /** The wake-up the fiber core schedules for a timed park numbered 0 of {@code f}. */
+    private static Runnable wake(Fiber<?> f) {
+        FiberImpl<?> fiber = (FiberImpl<?>) f;
+        return () -> fiber.parkTimedOut(0);
     }
 }

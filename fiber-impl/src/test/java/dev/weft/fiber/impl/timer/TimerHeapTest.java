@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TimerHeapTest {
 
     private static DeadlineTimer.Timeout timeout(long deadline) {
-        return new DeadlineTimer.Timeout(deadline, null, 0);
+        return new DeadlineTimer.Timeout(deadline, null, null);
     }
 
     private static void add(TimerHeap heap, DeadlineTimer.Timeout t) {

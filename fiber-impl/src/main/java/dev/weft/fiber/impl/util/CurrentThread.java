@@ -1,4 +1,4 @@
-package dev.weft.fiber.impl.core;
+package dev.weft.fiber.impl.util;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -32,7 +32,7 @@ public final class CurrentThread {
      * from being inlined (here, {@link HeldMonitors}, {@link StackfulContinuation}); a missing
      * method is a build error, so it fails class initialisation.
      */
-    static MethodHandle staticHandle(MethodHandles.Lookup lookup, Class<?> owner, String name, MethodType type) {
+    public static MethodHandle staticHandle(MethodHandles.Lookup lookup, Class<?> owner, String name, MethodType type) {
         try {
             return lookup.findStatic(owner, name, type);
         } catch (ReflectiveOperationException e) {

@@ -1,4 +1,9 @@
-package dev.weft.fiber.impl.exec;
+package dev.weft.fiber.impl;
+
+import dev.weft.fiber.impl.exec.ExecutorFactory;
+import dev.weft.fiber.impl.exec.FiberLocals;
+import dev.weft.fiber.impl.exec.VirtualThreadBuilders;
+import dev.weft.fiber.impl.scope.Scopes;
 
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.FiberScope;
@@ -29,12 +34,12 @@ public final class WeftExecutorProvider implements ExecutorProvider {
 
     @Override
     public ExecutorService newExecutor(FiberScheduler scheduler, boolean rawFibers, int maxConcurrency) {
-        return new FiberPerTaskExecutor(mode(scheduler, rawFibers), maxConcurrency);
+        return ExecutorFactory.perTask(orDefault(scheduler), rawFibers, maxConcurrency);
     }
 
     @Override
     public ScheduledExecutorService newScheduledExecutor(FiberScheduler scheduler, boolean rawFibers) {
-        return new ScheduledFiberPerTaskExecutor(mode(scheduler, rawFibers));
+        return ExecutorFactory.scheduled(orDefault(scheduler), rawFibers);
     }
 
     @Override
@@ -50,11 +55,10 @@ public final class WeftExecutorProvider implements ExecutorProvider {
     @Override
     public <T, R> FiberScope<T, R> openScope(FiberScope.Joiner<? super T, ? extends R> joiner,
                                              FiberScope.Configuration configuration) {
-        return dev.weft.fiber.impl.scope.Scopes.open(joiner, configuration, Schedulers.defaultScheduler());
+        return Scopes.open(joiner, configuration, Schedulers.defaultScheduler());
     }
 
-    private static FiberPerTaskExecutor.Mode mode(FiberScheduler scheduler, boolean rawFibers) {
-        FiberScheduler s = scheduler != null ? scheduler : Schedulers.defaultScheduler();
-        return rawFibers ? FiberPerTaskExecutor.Mode.rawFibers(s) : FiberPerTaskExecutor.Mode.virtualThreads(s);
+    private static FiberScheduler orDefault(FiberScheduler scheduler) {
+        return scheduler != null ? scheduler : Schedulers.defaultScheduler();
     }
 }
