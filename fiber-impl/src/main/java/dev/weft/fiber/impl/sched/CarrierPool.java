@@ -117,9 +117,6 @@ public abstract class CarrierPool implements FiberScheduler {
     /** How long an idle compensating carrier waits for work before it retires. */
     static final long KEEP_ALIVE_NANOS = 1_000_000_000L;
 
-    private static final int RUNNING = 0;
-    private static final int SHUTDOWN = 1;
-    private static final int STOP = 2;
 
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
@@ -154,26 +151,14 @@ public abstract class CarrierPool implements FiberScheduler {
     private int busyMarked;
     private final LongAdder pinnedParks = new LongAdder();
 
-    /**
-     * Accepted work not yet finished. A {@link LongAdder}: every spawn and every termination
-     * touches it, from every carrier, and a single atomic counter would bounce its cache line
-     * between cores. Only after shutdown is it summed (see {@link #taskEnded()}).
-     */
-    private final LongAdder live = new LongAdder();
-    /** Live fibers, for shutdownNow; null for a scheduler that cannot be shut down. */
-    private final LiveTasks liveFibers;
-    private volatile int runState = RUNNING;
+    /** Run state, accepted work, live fibers: when a shut-down pool may stop. */
+    private final ShutdownAccounting accounting;
     /** Set once shut down and nothing is live: carriers exit. */
     volatile boolean stopping;
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private final Thread watchdog;
     private volatile boolean watchdogParked;
-    /**
-     * The monitor of the run state and of the live count after shutdown (see {@link #taskEnded}).
-     * Private, not {@code this}: user code that locks the scheduler object must not stall carriers.
-     */
-    private final Object lifecycle = new Object();
 
     /**
      * @param kind            a word for thread names ({@code work-stealing}, {@code fifo})
@@ -194,7 +179,7 @@ public abstract class CarrierPool implements FiberScheduler {
         this.maxBusyCompensated = Integer.getInteger("weft.carrier.maxBusyCompensated", parallelism);
         this.closable = closable;
         this.carriers = new Carrier[parallelism + maxCompensating];
-        this.liveFibers = closable ? new LiveTasks() : null;
+        this.accounting = new ShutdownAccounting(closable, this::stopCarriers);
         this.watchdog = Thread.ofPlatform().name("weft-" + name + "-watchdog").daemon(true).unstarted(this::watch);
     }
 
@@ -247,23 +232,15 @@ public abstract class CarrierPool implements FiberScheduler {
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
         Carrier self = currentCarrierOrNull();
-        FiberTask fiber = liveFibers != null && task instanceof FiberTask t ? t : null;
-        // Count and register first, then check the run state: an execute that saw RUNNING is then
-        // counted before shutdown() sums the counter, and registered before shutdownNow() walks
-        // the registry (volatile accesses and the stripe monitors order them).
-        live.increment();
-        if (fiber != null) {
-            // a carrier spreads its fibers over the stripes; any other caller picks at random (in a
-            // fiber of another scheduler ThreadLocalRandom may use a stale carrier's seed: harmless here)
-            int spread = self != null ? (self.index << 4) + self.spawns++
+        int spread = 0;
+        if (accounting.tracksFibers() && task instanceof FiberTask) {
+            // a carrier spreads its fibers over the registry's stripes; any other caller picks at
+            // random (in a fiber of another scheduler ThreadLocalRandom may use a stale carrier's
+            // seed: harmless here)
+            spread = self != null ? (self.index << 4) + self.spawns++
                     : java.util.concurrent.ThreadLocalRandom.current().nextInt();
-            liveFibers.add(fiber, spread);
         }
-        if (runState != RUNNING) {
-            if (fiber != null) {
-                liveFibers.remove(fiber);
-            }
-            taskEnded();
+        if (!accounting.accept(task, spread)) {
             throw new RejectedExecutionException(this + " is shut down and accepts no new work");
         }
         dispatch(task, self, NEW_TASK);
@@ -336,50 +313,13 @@ public abstract class CarrierPool implements FiberScheduler {
     @Override
     public void fiberTerminated(Runnable fiber) {
         if (fiber instanceof FiberTask f) {
-            if (liveFibers != null) {
-                liveFibers.remove(f);
-            }
             int home = f.homeCarrier();
             if (home >= 0 && carriers[home] instanceof Carrier c) {
                 c.boundFibers.decrementAndGet();
             }
-        }
-        taskEnded();
-    }
-
-    /**
-     * Counts down accepted work; after shutdown, stops the carriers once nothing is live.
-     *
-     * <p>{@link LongAdder#sum()} is not a snapshot, so the decision is taken under the
-     * {@link #lifecycle} monitor, with one rule that makes a sum of zero exact: <em>after
-     * shutdown, every count-down that could pair with a count-up the sum has not seen happens
-     * under the same monitor.</em> The only such pairs are the count-up and undo of an {@code execute} rejected
-     * after shutdown (the two may land in different cells); the undo is a count-down like any
-     * other, so all post-shutdown count-downs take the monitor before they decrement. A count-down
-     * of work accepted before shutdown pairs with a count-up the sum has already seen, so a sum
-     * taken concurrently can only be too high, never too low.
-     */
-    private void taskEnded() {
-        boolean counted = false;
-        if (runState == RUNNING) {
-            live.decrement();
-            if (runState == RUNNING) {
-                return;
-            }
-            counted = true; // counted down while running: not the undo of a rejected execute
-        }
-        synchronized (lifecycle) {
-            if (!counted) {
-                live.decrement();
-            }
-            stopCarriersIfNothingLive();
-        }
-    }
-
-    /** Caller holds {@link #lifecycle}, after shutdown: stops the carriers once nothing is live. */
-    private void stopCarriersIfNothingLive() {
-        if (live.sum() == 0) {
-            stopCarriers();
+            accounting.fiberEnded(f);
+        } else {
+            accounting.ended();
         }
     }
 
@@ -554,7 +494,7 @@ public abstract class CarrierPool implements FiberScheduler {
                 if (c.isInterrupted()) {
                     Thread.interrupted(); // a plain task's interrupt status must not reach the next task
                 }
-                taskEnded();
+                accounting.ended();
             }
         }
     }
@@ -872,29 +812,18 @@ public abstract class CarrierPool implements FiberScheduler {
     @Override
     public void shutdown() {
         checkClosable();
-        synchronized (lifecycle) {
-            if (runState == RUNNING) {
-                runState = SHUTDOWN;
-            }
-            stopCarriersIfNothingLive();
-        }
+        accounting.shutdown();
     }
 
     @Override
     public void shutdownNow() {
         checkClosable();
-        synchronized (lifecycle) {
-            runState = STOP;
-        }
-        liveFibers.forEach(FiberTask::cancel);
-        synchronized (lifecycle) {
-            stopCarriersIfNothingLive();
-        }
+        accounting.shutdownNow();
     }
 
     @Override
     public boolean isShutdown() {
-        return runState != RUNNING;
+        return accounting.isShutdown();
     }
 
     /** True once the carriers have ended and the watchdog has joined them; the watchdog itself may take a moment more. */
