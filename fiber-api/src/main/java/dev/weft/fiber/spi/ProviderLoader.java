@@ -17,6 +17,7 @@ final class ProviderLoader<T> {
     static final ProviderLoader<ChannelProvider> CHANNELS = new ProviderLoader<>(ChannelProvider.class, "channel");
     static final ProviderLoader<SyncProvider> SYNC = new ProviderLoader<>(SyncProvider.class, "synchronizer");
     static final ProviderLoader<ExecutorProvider> EXECUTORS = new ProviderLoader<>(ExecutorProvider.class, "executor");
+    static final ProviderLoader<IoProvider> IO = new ProviderLoader<>(IoProvider.class, "I/O");
 
     private final Class<T> type;
     private final String what;
