@@ -24,6 +24,9 @@ interface Connection extends Closeable {
     /** Writes all {@code length} bytes. */
     void write(byte[] from, int offset, int length) throws IOException;
 
+    /** Sends end of stream (FIN) after what was written; reading stays possible. */
+    void shutdownOutput() throws IOException;
+
     /** Closes the connection; idempotent. */
     @Override
     void close() throws IOException;

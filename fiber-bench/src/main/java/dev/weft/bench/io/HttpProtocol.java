@@ -26,6 +26,10 @@ final class HttpProtocol implements Protocol {
     static final String BODY = "hello";
     /** The whole response to a good request; shared and never written to. */
     static final byte[] OK = response("200 OK", BODY, true);
+    /** The longest a refused connection's unread input is drained before the close (1 s). */
+    static final long LINGER_NANOS = 1_000_000_000L;
+    /** The most bytes drained from a refused connection before the close. */
+    static final int LINGER_BYTES = 256 * 1024;
     /** Bytes of buffer a connection starts with; it doubles up to the head limit when needed. */
     static final int INITIAL_BUFFER_BYTES = 1024;
 
@@ -113,12 +117,30 @@ final class HttpProtocol implements Protocol {
         }
     }
 
-    /** Best effort: the peer may already be gone, and the connection is closed next anyway. */
+    /**
+     * Answers a refused request and half-closes: the response, then end of stream, then
+     * (a "lingering close", as Apache and nginx do) what the client still sends is read and
+     * dropped for at most {@link #LINGER_NANOS} or {@link #LINGER_BYTES}, whichever comes first.
+     * Closing at once with the client's bytes unread would make the kernel send a reset, which
+     * may destroy the response before the client reads it. Best effort: the peer may be gone.
+     */
     private static void refuse(Connection connection, byte[] response) {
         try {
             connection.write(response, 0, response.length);
-        } catch (IOException ignored) {
-            // Nothing more to tell a peer that cannot be written to.
+            connection.shutdownOutput();
+            byte[] sink = new byte[2048];
+            long deadline = System.nanoTime() + LINGER_NANOS;
+            int drained = 0;
+            long left;
+            while (drained < LINGER_BYTES && (left = deadline - System.nanoTime()) > 0) {
+                int n = connection.read(sink, 0, sink.length, left);
+                if (n < 0) {
+                    return;
+                }
+                drained += n;
+            }
+        } catch (IOException goneOrTimedOut) {
+            // Nothing more to tell a peer that cannot be written to, or that keeps talking.
         }
     }
 

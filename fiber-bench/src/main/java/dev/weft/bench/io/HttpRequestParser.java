@@ -25,6 +25,7 @@ final class HttpRequestParser {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte[] GET = {'G', 'E', 'T'};
+    private static final byte[] HTTP_ = {'H', 'T', 'T', 'P', '/'};
     private static final byte[] HTTP_1_ = {'H', 'T', 'T', 'P', '/', '1', '.'};
     private static final byte[] HOST = bytes("host");
     private static final byte[] CONTENT_LENGTH = bytes("content-length");
@@ -128,7 +129,7 @@ final class HttpRequestParser {
     /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
     private static int version(byte[] buf, int from, int to) throws HttpError {
         if (to - from != HTTP_1_.length + 1 || !regionEquals(buf, from, to - 1, HTTP_1_)) {
-            if (to - from == 8 && buf[from] == 'H' && buf[from + 4] == '/' && isDigit(buf[from + 5])
+            if (to - from == 8 && regionEquals(buf, from, from + 5, HTTP_) && isDigit(buf[from + 5])
                     && buf[from + 6] == '.' && isDigit(buf[from + 7])) {
                 throw new HttpError(505, "HTTP version not supported");
             }

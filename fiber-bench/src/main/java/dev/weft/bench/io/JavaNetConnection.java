@@ -31,6 +31,11 @@ final class JavaNetConnection implements Connection {
     }
 
     @Override
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    @Override
     public void close() throws IOException {
         socket.close();
     }

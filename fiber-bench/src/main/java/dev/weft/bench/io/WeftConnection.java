@@ -34,6 +34,11 @@ final class WeftConnection implements Connection {
     }
 
     @Override
+    public void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
+    @Override
     public void close() throws IOException {
         channel.close();
     }
