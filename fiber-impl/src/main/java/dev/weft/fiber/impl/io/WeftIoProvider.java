@@ -4,6 +4,7 @@ import dev.weft.fiber.spi.IoProvider;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.channels.ServerSocketChannel;
 
 /**
  * Weft's {@link IoProvider}, registered in {@code META-INF/services}: sockets over non-blocking
@@ -18,16 +19,16 @@ public final class WeftIoProvider implements IoProvider {
 
     @Override
     public ServerSocketCore openServer() throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        return new NioServerSocket(ServerSocketChannel.open());
     }
 
     @Override
     public SocketCore connect(SocketAddress remote, long nanos) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        return NioSocket.connect(remote, nanos);
     }
 
     @Override
     public <T> T callBlocking(BlockingCall<T> call) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        return BlockingPool.call(call);
     }
 }
