@@ -8,10 +8,9 @@ import dev.weft.fiber.io.FiberSocketChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -63,10 +62,11 @@ class IoGuideExamplesTest {
                 // docs:begin stream-client
                 try (FiberSocketChannel channel = FiberSocketChannel.open(server.localAddress())) {
                     channel.setReadTimeout(Duration.ofSeconds(5));
-                    PrintWriter out = new PrintWriter(channel.outputStream(), true, UTF_8);
-                    BufferedReader in = new BufferedReader(new InputStreamReader(channel.inputStream(), UTF_8));
-                    out.println("hello, fibers");
-                    return in.readLine();               // the echo, read through the stream adapter
+                    OutputStream out = channel.outputStream();
+                    InputStream in = channel.inputStream();
+                    byte[] message = "hello, fibers".getBytes(UTF_8);
+                    out.write(message);
+                    return new String(in.readNBytes(message.length), UTF_8); // the echo, through the stream adapter
                 }
                 // docs:end stream-client
             });
