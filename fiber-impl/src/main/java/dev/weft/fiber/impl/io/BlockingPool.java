@@ -90,7 +90,7 @@ final class BlockingPool {
             throw new ClosedByInterruptException(); // as an interruptible channel would, before doing anything
         }
         Job<T> job = new Job<>(call, self);
-        Holder.POOL.execute(job);
+        OutOfLineCalls.execute(Holder.POOL, job); // the queue's lock: see OutOfLineCalls
         return job.await();
     }
 

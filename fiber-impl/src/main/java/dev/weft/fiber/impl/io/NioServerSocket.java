@@ -42,7 +42,7 @@ final class NioServerSocket extends PolledChannel implements IoProvider.ServerSo
             boolean timed = nanos > 0;
             long deadline = timed ? deadline(nanos) : 0L;
             while (true) {
-                SocketChannel c = ch.accept();
+                SocketChannel c = OutOfLineCalls.accept(ch);
                 if (c != null) {
                     return NioSocket.accepted(c);
                 }

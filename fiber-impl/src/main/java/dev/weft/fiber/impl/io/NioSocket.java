@@ -65,12 +65,12 @@ final class NioSocket extends PolledChannel implements IoProvider.SocketCore {
     private void connect0(InetSocketAddress address, long nanos, Object self) throws IOException {
         boolean timed = nanos > 0;
         long deadline = timed ? deadline(nanos) : 0L;
-        if (ch.connect(address)) {
+        if (OutOfLineCalls.connect(ch, address)) {
             return;
         }
         do {
             awaitReady(SelectionKey.OP_CONNECT, timed, deadline, self);
-        } while (!ch.finishConnect());
+        } while (!OutOfLineCalls.finishConnect(ch));
     }
 
     private void addresses() throws IOException {
@@ -95,7 +95,7 @@ final class NioSocket extends PolledChannel implements IoProvider.SocketCore {
             boolean timed = nanos > 0;
             long deadline = timed ? deadline(nanos) : 0L;
             while (true) {
-                int n = ch.read(dst);
+                int n = OutOfLineCalls.read(ch, dst);
                 if (n != 0) {
                     return n;
                 }
@@ -116,7 +116,7 @@ final class NioSocket extends PolledChannel implements IoProvider.SocketCore {
             long deadline = 0L;
             boolean progress = true;
             while (src.hasRemaining()) {
-                if (ch.write(src) > 0) {
+                if (OutOfLineCalls.write(ch, src) > 0) {
                     progress = true;
                     continue;
                 }

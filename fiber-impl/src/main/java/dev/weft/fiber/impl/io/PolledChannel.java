@@ -101,12 +101,12 @@ abstract class PolledChannel {
         Poller p = null;
         SelectionKey k;
         try {
-            channel.configureBlocking(false);
+            OutOfLineCalls.configureNonBlocking(channel);
             p = Pollers.acquire();
             k = p.register(channel, this);
         } catch (IOException | RuntimeException | Error e) {
             try {
-                channel.close();
+                OutOfLineCalls.close(channel);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -226,7 +226,7 @@ abstract class PolledChannel {
         }
         IOException failure = null;
         try {
-            channel.close(); // cancels the key; the socket is closed when the poller deregisters it
+            OutOfLineCalls.close(channel); // cancels the key; the socket is closed when the poller deregisters it
         } catch (IOException e) {
             failure = e;
         }
@@ -238,6 +238,12 @@ abstract class PolledChannel {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + channel + (closed ? " closed" : "")
+                + " in=" + Strand.describe(inWaiter) + " out=" + Strand.describe(outWaiter) + "]";
     }
 
     public final boolean isOpen() {

@@ -125,7 +125,7 @@ final class Poller implements Runnable {
      */
     void retire() {
         try {
-            selector.close();
+            OutOfLineCalls.close(selector); // it closes channels, taking their locks: see OutOfLineCalls
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Weft: closing the I/O poller's selector failed", e);
         }
@@ -138,6 +138,24 @@ final class Poller implements Runnable {
         } catch (ClosedSelectorException e) {
             return 0;
         }
+    }
+
+    /** The registered keys, their interest and waiters (diagnostics and test failure messages). */
+    String describe() {
+        StringBuilder sb = new StringBuilder("poller ").append(slot).append(" (").append(channels).append(" channels):");
+        try {
+            for (SelectionKey k : selector.keys()) {
+                sb.append("\n  ").append(k.attachment()).append(" valid=").append(k.isValid());
+                try {
+                    sb.append(" interest=").append(k.interestOps());
+                } catch (CancelledKeyException e) {
+                    sb.append(" cancelled");
+                }
+            }
+        } catch (ClosedSelectorException e) {
+            sb.append(" closed");
+        }
+        return sb.toString();
     }
 
     boolean isAlive() {

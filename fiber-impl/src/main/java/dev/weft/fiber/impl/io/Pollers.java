@@ -1,7 +1,6 @@
 package dev.weft.fiber.impl.io;
 
 import java.io.IOException;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The pollers of the process: a fixed number of slots ({@code weft.io.pollers}, default
@@ -17,14 +16,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * channel is not tied to any scheduler, and fibers of any scheduler (and plain threads) may share
  * one.
  *
- * <p>All state here is guarded by {@link #LOCK}, held for a few field accesses (and, rarely, the
- * start of a poller); never across a park.
+ * <p>All state here is guarded by the monitor of {@link #LOCK}, held for a few field accesses (and,
+ * rarely, the start of a poller); never across a park. A monitor, not a {@code ReentrantLock}: it
+ * is taken by fibers, in frames that may span a suspension, where a lock that records
+ * {@code Thread.currentThread()} as its owner could record a stale carrier (see
+ * {@link OutOfLineCalls}); a monitor is tracked by the thread that really runs the code.
  */
 final class Pollers {
     static final int DEFAULT_POLLERS = 1;
     static final int COUNT = count();
 
-    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final Object LOCK = new Object();
     private static final Poller[] SLOTS = new Poller[COUNT];
     private static int next;
 
@@ -49,8 +51,7 @@ final class Pollers {
 
     /** A poller for one more channel, counted until {@link #release}. */
     static Poller acquire() throws IOException {
-        LOCK.lock();
-        try {
+        synchronized (LOCK) {
             int i = next;
             next = (i + 1) % COUNT;
             Poller p = SLOTS[i];
@@ -60,8 +61,6 @@ final class Pollers {
             }
             p.channels++;
             return p;
-        } finally {
-            LOCK.unlock();
         }
     }
 
@@ -70,23 +69,19 @@ final class Pollers {
      * caller must then {@link Poller#retire()} it (outside this lock).
      */
     static boolean release(Poller p) {
-        LOCK.lock();
-        try {
+        synchronized (LOCK) {
             assert p.channels > 0 && SLOTS[p.slot] == p;
             if (--p.channels == 0) {
                 SLOTS[p.slot] = null;
                 return true;
             }
             return false;
-        } finally {
-            LOCK.unlock();
         }
     }
 
     /** Running pollers (tests and diagnostics). */
     static int running() {
-        LOCK.lock();
-        try {
+        synchronized (LOCK) {
             int n = 0;
             for (Poller p : SLOTS) {
                 if (p != null) {
@@ -94,15 +89,25 @@ final class Pollers {
                 }
             }
             return n;
-        } finally {
-            LOCK.unlock();
+        }
+    }
+
+    /** Every running poller's keys (diagnostics and test failure messages). */
+    static String describe() {
+        synchronized (LOCK) {
+            StringBuilder sb = new StringBuilder();
+            for (Poller p : SLOTS) {
+                if (p != null) {
+                    sb.append(p.describe()).append('\n');
+                }
+            }
+            return sb.toString();
         }
     }
 
     /** Keys registered with the running pollers (tests and diagnostics). */
     static int registeredKeys() {
-        LOCK.lock();
-        try {
+        synchronized (LOCK) {
             int n = 0;
             for (Poller p : SLOTS) {
                 if (p != null) {
@@ -110,8 +115,6 @@ final class Pollers {
                 }
             }
             return n;
-        } finally {
-            LOCK.unlock();
         }
     }
 }

@@ -79,8 +79,7 @@ final class IoTests {
 
     /** Waits (bounded) until no poller runs and no selector key is registered. */
     static void awaitNoPoller() {
-        Await.until("no poller running (running " + Pollers.running() + ", keys " + Pollers.registeredKeys() + ")",
-                () -> Pollers.running() == 0);
+        Await.until("no poller running: " + Pollers.describe(), () -> Pollers.running() == 0);
     }
 
     /** A deterministic pattern for connection {@code id}: every byte checks position and sender. */
