@@ -182,6 +182,36 @@ class HostileClientsTest {
         assertEquals(0, server.stats().open());
     }
 
+    @ParameterizedTest
+    @EnumSource(ServerKind.class)
+    void closeWithClientsAttachedEndsEveryHandler(ServerKind kind) throws Exception {
+        DemoServer server = kind.start(Workload.ECHO, config(1000).withTimeouts(Duration.ofMinutes(5), Duration.ofMinutes(5)));
+        List<RawClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                RawClient c = new RawClient(server.port(), CLIENT_WAIT);
+                clients.add(c);
+                c.send("ping");
+                assertEquals("ping", c.readExactly(4));
+            }
+            awaitTrue(() -> server.stats().running() == Math.min(50, server.maxRunning()), () -> "handlers parked in read: " + server.stats());
+            server.close(); // with 50 clients attached, each handler parked in a read with minutes left
+            assertEquals(0, server.stats().running(), "every handler ended");
+            assertEquals(0, server.stats().open());
+            if (server instanceof WeftFiberServer weft) {
+                assertTrue(weft.terminated(), "every fiber of the server ended");
+            }
+            for (RawClient c : clients) {
+                assertEquals("", c.readToEnd(), "the client sees end of stream");
+            }
+        } finally {
+            server.close();
+            for (RawClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
     /** A third malformed, a third oversized, a third trickling a head that never ends. */
     private static void hostileRound(int port, int clients, ExecutorService pool) throws Exception {
         List<Future<String>> replies = new ArrayList<>();
