@@ -26,6 +26,8 @@ final class HttpProtocol implements Protocol {
     static final String BODY = "hello";
     /** The whole response to a good request; shared and never written to. */
     static final byte[] OK = response("200 OK", BODY, true);
+    /** The same, announcing the close a request asked for ({@code Connection: close}, or HTTP/1.0). */
+    static final byte[] OK_CLOSE = response("200 OK", BODY, false);
     /** The longest a refused connection's unread input is drained before the close (1 s). */
     static final long LINGER_NANOS = 1_000_000_000L;
     /** The most bytes drained from a refused connection before the close. */
@@ -105,10 +107,11 @@ final class HttpProtocol implements Protocol {
                 });
                 return;
             }
-            connection.write(OK, 0, OK.length);
             if (!keepAlive) {
+                connection.write(OK_CLOSE, 0, OK_CLOSE.length);
                 return;
             }
+            connection.write(OK, 0, OK.length);
             start = headEnd;
             if (start == end) {
                 start = 0;

@@ -84,8 +84,9 @@ final class WeftFiberServer implements DemoServer {
         registry.handlerStarted();
         try {
             protocol.serve(connection, config);
-        } catch (IOException | RuntimeException peerGoneOrClosing) {
-            // Reset by the peer, or closed by close(): either way this connection is done.
+        } catch (IOException peerGoneOrClosing) {
+            // Reset by the peer, timed out, or closed by close(): either way this connection is
+            // done. Anything else is a bug and goes to the uncaught-exception handler.
         } finally {
             ConnectionRegistry.closeQuietly(connection);
             registry.release(connection);
