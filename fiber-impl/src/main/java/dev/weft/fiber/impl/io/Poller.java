@@ -218,15 +218,25 @@ final class Poller implements Runnable {
         }
     }
 
-    /** Called by the poller thread, inside select, for each key with a ready operation it is interested in. */
-    private static void dispatch(SelectionKey key) {
-        int ready = key.readyOps();
+    /**
+     * Called by the poller thread, inside select, for each key with a ready operation it is
+     * interested in (package-private for {@code PollerDispatchTest}). Never throws for a key
+     * cancelled meanwhile: an exception here would end the select round with the other ready keys
+     * of the round not dispatched.
+     */
+    static void dispatch(SelectionKey key) {
+        int ready;
         try {
+            // Both calls throw once the key is cancelled, which a closing strand may do at any
+            // moment, also between the select that reported the key and this call.
+            ready = key.readyOps();
             // Clear interest first, then take the waiters (PolledChannel#onReady): a strand that
             // registers again after this sees its interest kept and is woken by the next select.
             key.interestOpsAnd(~ready);
         } catch (CancelledKeyException closing) {
-            // the channel is being closed; its closer wakes the waiters
+            // The channel is being closed: its closer sets `closed` and then wakes every waiter
+            // (PolledChannel#close), so nobody waits for this readiness.
+            return;
         }
         ((PolledChannel) key.attachment()).onReady(ready);
     }
