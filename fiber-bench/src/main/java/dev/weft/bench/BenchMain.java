@@ -89,6 +89,7 @@ public final class BenchMain {
         String command = "java dev.weft.bench.BenchMain";
         String include = null;
         boolean memory = true;
+        boolean io = true;
         boolean jmh = true;
         boolean reportOnly = false;
         for (int i = 0; i < args.length; i++) {
@@ -98,10 +99,11 @@ public final class BenchMain {
                 case "--command" -> command = value(args, ++i, "--command");
                 case "--include" -> include = value(args, ++i, "--include");
                 case "--no-memory" -> memory = false;
+                case "--no-io" -> io = false;
                 case "--no-jmh" -> jmh = false;
                 case "--report-only" -> reportOnly = true;
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'; expected --profile, "
-                        + "--docs, --command, --include, --no-memory, --no-jmh or --report-only");
+                        + "--docs, --command, --include, --no-memory, --no-io, --no-jmh or --report-only");
             }
         }
         Profile profile = Profile.named(profileName);
@@ -139,6 +141,18 @@ public final class BenchMain {
             failures.addAll(probes.failures());
         } else {
             Files.deleteIfExists(report.memoryJson());
+        }
+        if (io && include == null) {
+            String loadProfile = profileName.equals("full") ? "standard" : profileName;
+            System.out.println("Network load (LoadSuite, profile " + loadProfile + ", each server in its own JVM):");
+            try {
+                dev.weft.bench.io.LoadSuite.run(report.ioJson(), loadProfile);
+            } catch (RuntimeException e) {
+                failures.add("network load: " + e);
+                Files.deleteIfExists(report.ioJson());
+            }
+        } else {
+            Files.deleteIfExists(report.ioJson());
         }
         info.finished(now(), failures).write(report.runJson());
         report.write();

@@ -28,15 +28,45 @@ import java.util.Locale;
  * <p>Profiles (connections x round trips per connection, warm-up): {@code smoke} 200 x 5 (seconds
  * in all), {@code quick} 10,000 x 5 (about a minute), {@code standard} 10,000 x 20 (a few minutes).
  *
- * <p>Command line: {@code LoadSuite [--profile smoke|quick|standard] [--out FILE] [--servers weft,vt,vt-weft,pool]
- * [--workloads echo,http] [--connections N] [--requests R]}; {@code vt-weft} (virtual threads on a
- * Weft scheduler) is not in the default set.
+ * <p>Command line: {@code LoadSuite [--profile smoke|quick|standard] [--out FILE]
+ * [--servers weft,weft-legacy,vt,vt-weft,pool] [--workloads echo,http] [--connections N] [--requests R]};
+ * {@code weft-legacy} is the Weft server in a JVM with {@code -XX:LockingMode=1}; {@code vt-weft}
+ * (virtual threads on a Weft scheduler) is not in the default set.
  */
 public final class LoadSuite {
-    private static final List<ServerKind> DEFAULT_KINDS = List.of(ServerKind.WEFT, ServerKind.VIRTUAL_THREADS, ServerKind.THREAD_POOL);
+    /**
+     * The rows of the benchmark report, in order. Weft fibers run twice: with the JVM's default
+     * (lightweight) locking, where every suspension walks the fiber's stack for held monitors
+     * (docs/internals.md, "How a fiber keeps synchronized correct"), and with
+     * {@code -XX:LockingMode=1}, where the JVM itself pins a fiber that holds one and no walk is made.
+     */
+    static final List<Contender> DEFAULT_CONTENDERS = List.of(Contender.of(ServerKind.WEFT), Contender.WEFT_LEGACY_LOCKING,
+            Contender.of(ServerKind.VIRTUAL_THREADS), Contender.of(ServerKind.THREAD_POOL));
     private static final Duration SETTLE_WAIT = Duration.ofSeconds(60);
 
     private LoadSuite() {
+    }
+
+    /**
+     * A server kind as run in the suite: its label in the JSON and the extra flags of its JVM.
+     *
+     * @param kind     the server
+     * @param label    the JSON's server name, before the workload
+     * @param jvmArgs  flags added to the server's JVM
+     */
+    record Contender(ServerKind kind, String label, List<String> jvmArgs) {
+        /** Weft fibers in a JVM with legacy locking, in which the JVM pins a fiber that holds a monitor. */
+        static final Contender WEFT_LEGACY_LOCKING =
+                new Contender(ServerKind.WEFT, "weft-fibers-legacy-locking", List.of("-XX:LockingMode=1"));
+
+        static Contender of(ServerKind kind) {
+            return new Contender(kind, kind.label(), List.of());
+        }
+
+        /** A command-line name: {@code weft-legacy}, or a {@link ServerKind} name. */
+        static Contender parse(String s) {
+            return s.equals("weft-legacy") || s.equals(WEFT_LEGACY_LOCKING.label) ? WEFT_LEGACY_LOCKING : of(ServerKind.parse(s));
+        }
     }
 
     /** One profile's sizes. */
@@ -79,14 +109,14 @@ public final class LoadSuite {
      */
     public static void run(Path jsonOut, String profile) {
         Profile p = Profile.named(profile);
-        write(jsonOut, runAll(p, DEFAULT_KINDS, List.of(Workload.ECHO, Workload.HTTP)));
+        write(jsonOut, runAll(p, DEFAULT_CONTENDERS, List.of(Workload.ECHO, Workload.HTTP)));
     }
 
     /** Runs the suite from the command line; see the class comment. */
     public static void main(String[] args) {
         String profile = "quick";
         Path out = null;
-        List<ServerKind> kinds = DEFAULT_KINDS;
+        List<Contender> kinds = DEFAULT_CONTENDERS;
         List<Workload> workloads = List.of(Workload.ECHO, Workload.HTTP);
         Integer connections = null;
         Integer requests = null;
@@ -95,12 +125,12 @@ public final class LoadSuite {
             switch (args[i]) {
                 case "--profile" -> profile = value;
                 case "--out" -> out = Path.of(value);
-                case "--servers" -> kinds = java.util.Arrays.stream(value.split(",")).map(ServerKind::parse).toList();
+                case "--servers" -> kinds = java.util.Arrays.stream(value.split(",")).map(Contender::parse).toList();
                 case "--workloads" -> workloads = java.util.Arrays.stream(value.split(",")).map(Workload::parse).toList();
                 case "--connections" -> connections = Integer.parseInt(value);
                 case "--requests" -> requests = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: LoadSuite [--profile smoke|quick|standard] [--out FILE] [--servers weft,vt,vt-weft,pool] "
+                        + "; usage: LoadSuite [--profile smoke|quick|standard] [--out FILE] [--servers weft,weft-legacy,vt,vt-weft,pool] "
                         + "[--workloads echo,http] [--connections N] [--requests R]");
             }
             i++;
@@ -116,11 +146,11 @@ public final class LoadSuite {
         System.exit(0);
     }
 
-    static List<Row> runAll(Profile profile, List<ServerKind> kinds, List<Workload> workloads) {
+    static List<Row> runAll(Profile profile, List<Contender> contenders, List<Workload> workloads) {
         List<Row> rows = new ArrayList<>();
         for (Workload workload : workloads) {
-            for (ServerKind kind : kinds) {
-                Row row = runOne(kind, workload, profile, true);
+            for (Contender contender : contenders) {
+                Row row = runOne(contender, workload, profile, true);
                 System.out.println("io load: " + row.json());
                 rows.add(row);
             }
@@ -129,11 +159,16 @@ public final class LoadSuite {
     }
 
     /** One run; {@code fork} false keeps the server in this JVM (tests with few connections). */
-    static Row runOne(ServerKind kind, Workload workload, Profile profile, boolean fork) {
+    static Row runOne(Contender contender, Workload workload, Profile profile, boolean fork) {
+        if (!fork && !contender.jvmArgs().isEmpty()) {
+            throw new IllegalArgumentException(contender.label() + " needs a JVM of its own (" + contender.jvmArgs() + ")");
+        }
+        ServerKind kind = contender.kind();
         ServerConfig config = ServerConfig.defaults(0);
         int n = profile.connections();
         int r = profile.requestsPerConnection();
-        try (ServerHandle server = fork ? ServerHandle.forked(kind, workload, config) : ServerHandle.inProcess(kind, workload, config)) {
+        try (ServerHandle server = fork ? ServerHandle.forked(kind, workload, config, contender.jvmArgs())
+                : ServerHandle.inProcess(kind, workload, config)) {
             LoadGenerator generator = new LoadGenerator(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()),
                     workload, generatorThreads());
             generator.run(generator.open(profile.warmUpConnections()), r, profile.runTimeout());
@@ -145,11 +180,11 @@ public final class LoadSuite {
             long idle = server.heapAfterGc();
             LoadGenerator.Result result = generator.run(connections, r, profile.runTimeout());
             long perConnection = connected == 0 ? 0 : Math.round((idle - before) / (double) connected);
-            return new Row(kind.label() + " " + workload.label(), kind.family(), workload.label(), n, r, result.requests(),
+            return new Row(contender.label() + " " + workload.label(), kind.family(), workload.label(), n, r, result.requests(),
                     result.errors(), result.seconds(), result.rps(), result.percentileMicros(50), result.percentileMicros(99),
                     result.percentileMicros(99.9), perConnection);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("io load run " + kind.label() + " " + workload.label() + " failed", e);
+            throw new java.io.UncheckedIOException("io load run " + contender.label() + " " + workload.label() + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during an io load run", e);

@@ -73,12 +73,18 @@ interface ServerHandle extends AutoCloseable {
      * Weft needs, {@code -Xmx2g}) and talks to it over its standard input and output.
      */
     static ServerHandle forked(ServerKind kind, Workload workload, ServerConfig config) throws IOException {
+        return forked(kind, workload, config, List.of());
+    }
+
+    /** As {@link #forked(ServerKind, Workload, ServerConfig)}, with {@code jvmArgs} added to the server's JVM. */
+    static ServerHandle forked(ServerKind kind, Workload workload, ServerConfig config, List<String> jvmArgs) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
         command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         command.add("--sun-misc-unsafe-memory-access=allow");
         command.add("-Xmx2g");
+        command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ServerProcess.class.getName());

@@ -39,6 +39,11 @@ public final class Report {
     }
 
     /** The run description. */
+    /** The network-load rows ({@code dev.weft.bench.io.LoadSuite}). */
+    public Path ioJson() {
+        return docs.resolve("bench-data").resolve(profile + "-io.json");
+    }
+
     public Path runJson() {
         return docs.resolve("bench-data").resolve(profile + "-run.json");
     }
@@ -61,9 +66,9 @@ public final class Report {
         RunInfo info = RunInfo.read(runJson());
         List<BenchResult> results = new ArrayList<>();
         List<String> dataLinks = new ArrayList<>();
-        for (Path p : List.of(jmhJson(), memoryJson(), runJson())) {
+        for (Path p : List.of(jmhJson(), memoryJson(), ioJson(), runJson())) {
             if (Files.exists(p)) {
-                if (!p.equals(runJson())) {
+                if (!p.equals(runJson()) && !p.equals(ioJson())) {
                     results.addAll(JmhJson.read(p));
                 }
                 dataLinks.add(docs.relativize(p).toString());
@@ -80,6 +85,6 @@ public final class Report {
         if (!results.isEmpty()) {
             Plots.write(results, plotDir()).forEach((cls, file) -> plotLinks.put(cls, docs.relativize(file).toString()));
         }
-        Files.writeString(markdown(), ReportWriter.render(info, results, dataLinks, plotLinks));
+        Files.writeString(markdown(), ReportWriter.render(info, results, IoLoad.read(ioJson()), dataLinks, plotLinks));
     }
 }

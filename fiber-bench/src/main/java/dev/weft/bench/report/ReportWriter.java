@@ -460,6 +460,20 @@ public final class ReportWriter {
      */
     public static String render(RunInfo info, List<BenchResult> results, List<String> dataFiles,
                                 Map<String, String> plots) {
+        return render(info, results, List.of(), dataFiles, plots);
+    }
+
+    /**
+     * The Markdown report, with the network-load rows of the run.
+     *
+     * @param info      the run's description
+     * @param results   every row of the run (JMH and memory probes)
+     * @param io        the run's network-load rows ({@link IoLoad}), possibly none
+     * @param dataFiles the result files, as links relative to the report
+     * @param plots     benchmark class (fully qualified) to the plot's path relative to the report
+     */
+    public static String render(RunInfo info, List<BenchResult> results, List<IoLoad.Row> io, List<String> dataFiles,
+                                Map<String, String> plots) {
         Objects.requireNonNull(info, "info");
         StringBuilder sb = new StringBuilder();
         sb.append("# Weft benchmarks\n\n");
@@ -467,8 +481,9 @@ public final class ReportWriter {
                 .append("every number below comes from that run. Do not edit by hand: rerun the command.\n\n");
         header(sb, info, dataFiles);
         howToRead(sb);
-        targetsSection(sb, results);
+        targetsSection(sb, results, io);
         notMeasured(sb, results, info);
+        IoLoad.section(sb, io);
         Map<String, List<BenchResult>> classes = byClass(results);
         String currentWorkload = null;
         for (Map.Entry<String, List<BenchResult>> e : classes.entrySet()) {
@@ -560,11 +575,13 @@ public final class ReportWriter {
                 .append("and report the cost of one.\n\n");
     }
 
-    private static void targetsSection(StringBuilder sb, List<BenchResult> results) {
+    private static void targetsSection(StringBuilder sb, List<BenchResult> results, List<IoLoad.Row> io) {
         sb.append("## Targets\n\n");
-        sb.append("The performance targets of the foundation, executor and channel issues, checked against this run.\n\n");
+        sb.append("The performance targets of the foundation, executor, channel and I/O issues, checked against this run.\n\n");
         sb.append("| Target | Variant | Measured | Met |\n|---|---|---|---|\n");
-        for (TargetCheck c : targets(results)) {
+        List<TargetCheck> checks = new ArrayList<>(targets(results));
+        checks.addAll(IoLoad.targets(io));
+        for (TargetCheck c : checks) {
             sb.append("| ").append(c.target()).append(" | ").append(c.variant()).append(" | ")
                     .append(c.measured()).append(" | ")
                     .append(c.met() == null ? "not measured" : c.met() ? "yes" : "**no**").append(" |\n");
