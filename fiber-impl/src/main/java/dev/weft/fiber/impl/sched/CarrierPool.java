@@ -45,10 +45,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Blocked carriers and compensation.</b> A carrier can block outside Weft: in
  * {@code Thread.sleep}, a {@code java.util.concurrent} lock, blocking I/O, a monitor held by a
  * suspended fiber, or a pinned park. Like Go's sysmon, a watchdog thread looks at every carrier
- * each {@link #WATCH_INTERVAL_NANOS}. A carrier still in the same task is marked blocked when
+ * every millisecond while some look finds something to watch, backing off to every 3 ms while
+ * the carriers keep switching tasks ({@link WatchdogBackoff}, which also says what that costs in
+ * detection). A carrier still in the same task is marked blocked when
  * <ul>
  *   <li>its thread is {@code BLOCKED}, {@code WAITING} or {@code TIMED_WAITING} at
- *       {@link #STUCK_TICKS} consecutive looks (2-3 ms), or</li>
+ *       {@link #STUCK_TICKS} consecutive looks (2-3 ms at the short tick, at most 7 ms after a back-off), or</li>
  *   <li>it has been in that one task for {@link #BUSY_BLOCKED_NANOS} (default 10 ms), whatever
  *       its thread state: a thread in a native read or write is {@code RUNNABLE} too. (Go's
  *       sysmon hands a processor off after 20 us in a system call; Weft's watchdog ticks every
@@ -98,8 +100,6 @@ public abstract class CarrierPool implements FiberScheduler {
 
     /** How long an idle carrier keeps scanning before it parks. */
     static final long SPIN_NANOS = Long.getLong("weft.carrier.spinNanos", 20_000L);
-    /** How often the watchdog looks at the carriers. */
-    static final long WATCH_INTERVAL_NANOS = 1_000_000L;
     /** Consecutive looks that find a carrier blocked in the same task before it counts as blocked (2-3 ms). */
     static final int STUCK_TICKS = 2;
     /**
@@ -159,6 +159,8 @@ public abstract class CarrierPool implements FiberScheduler {
 
     private final Thread watchdog;
     private volatile boolean watchdogParked;
+    /** The watchdog's interval between looks. Watchdog only. */
+    private final WatchdogBackoff backoff = new WatchdogBackoff();
 
     /**
      * @param kind            a word for thread names ({@code work-stealing}, {@code fifo})
@@ -600,6 +602,11 @@ public abstract class CarrierPool implements FiberScheduler {
     // ----------------------------------------------------------------------------------------
     // Watchdog
 
+    /** The watchdog's current interval between looks, read racily (tests and diagnostics). */
+    long watchdogIntervalNanos() {
+        return backoff.intervalNanos();
+    }
+
     private void wakeWatchdog() {
         if (watchdogParked) {
             watchdogParked = false;
@@ -620,6 +627,7 @@ public abstract class CarrierPool implements FiberScheduler {
         while (!stopping || alive.get() > 0) {
             joinExited();
             boolean anyActive = false;
+            boolean watchful = false;
             busyMarked = countBusyMarked();
             for (int i = 0, n = slotLimit; i < n; i++) {
                 Carrier c = carriers[i];
@@ -629,17 +637,21 @@ public abstract class CarrierPool implements FiberScheduler {
                 if (c.parkState != Carrier.PARKED) {
                     anyActive = true;
                 }
-                inspect(c);
+                watchful |= inspect(c);
             }
             compensate();
+            // Something blocked (compensated or not yet): keep the short tick, so that a stand-in
+            // follows at once when one retires or another carrier blocks too.
+            backoff.afterLook(watchful || blocked.get() > 0 || !exited.isEmpty());
             if (!anyActive && !stopping && exited.isEmpty()) { // a dead carrier not yet replaced: keep ticking
                 watchdogParked = true;
                 if (idle.get() >= alive.get()) {
                     LockSupport.park(this);
                 }
                 watchdogParked = false;
+                backoff.reset();
             } else {
-                LockSupport.parkNanos(this, WATCH_INTERVAL_NANOS);
+                LockSupport.parkNanos(this, backoff.intervalNanos());
             }
         }
     }
@@ -661,7 +673,12 @@ public abstract class CarrierPool implements FiberScheduler {
         }
     }
 
-    private void inspect(Carrier c) {
+    /**
+     * Looks at one carrier: marks it blocked when it has been blocked (or busy) in one task long
+     * enough (see the class comment). Returns whether the look was watchful for
+     * {@link WatchdogBackoff}: the carrier is still in the task of the previous look, or marked.
+     */
+    private boolean inspect(Carrier c) {
         long seq = c.taskSeqOpaque();
         long marked = c.blockedSeq;
         if (marked != 0) {
@@ -671,7 +688,7 @@ public abstract class CarrierPool implements FiberScheduler {
                 // the slot the carrier keeps for itself, must not wait for it either: a push there
                 // signals nobody, so without this an idle carrier never comes to take it.
                 releaseKeptWork(c);
-                return;
+                return true;
             }
             // Its task has ended, and the carrier's own clear missed the mark: the task ended
             // between this watchdog's last look and its marking. Clear the leftover here, or the
@@ -680,13 +697,13 @@ public abstract class CarrierPool implements FiberScheduler {
         }
         if ((seq & 1) == 0) {
             c.stuckTicks = 0;
-            return;
+            return false;
         }
         if (seq != c.seenSeq) {
             c.seenSeq = seq;
             c.seenAt = System.nanoTime();
             c.stuckTicks = 0;
-            return;
+            return false;
         }
         // The same task for a whole tick, busy or blocked: work it kept for itself (which no
         // other carrier may take while it runs) must not wait for it any longer.
@@ -697,18 +714,18 @@ public abstract class CarrierPool implements FiberScheduler {
             c.stuckTicks = 0; // RUNNABLE: computing, or in a native call (blocking I/O)
             long now = System.nanoTime();
             if (now - c.seenAt < BUSY_BLOCKED_NANOS || now - c.nativeCheckedAt < BUSY_BLOCKED_NANOS) {
-                return;
+                return true;
             }
             c.nativeCheckedAt = now;
             if (!inNativeCode(c)) {
                 if (busyMarked >= maxBusyCompensated) {
-                    return; // enough stand-ins for computing fibers; look again in BUSY_BLOCKED_NANOS
+                    return true; // enough stand-ins for computing fibers; look again in BUSY_BLOCKED_NANOS
                 }
                 busy = true;
                 busyMarked++;
             }
         } else if (++c.stuckTicks < STUCK_TICKS) {
-            return; // blocked at consecutive looks only: a brief lock wait is not worth a thread
+            return true; // blocked at consecutive looks only: a brief lock wait is not worth a thread
         }
         c.markedBusy = busy;
         // Count first, then mark: the carrier's clear decrements only what was counted.
@@ -720,6 +737,7 @@ public abstract class CarrierPool implements FiberScheduler {
         if (c.gone) {
             unmarkBlocked(c);
         }
+        return true;
     }
 
     /**

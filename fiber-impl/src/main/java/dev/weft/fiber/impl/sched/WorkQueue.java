@@ -19,6 +19,8 @@ import java.lang.invoke.VarHandle;
  *       {@code tail - head < capacity} against a {@code head} that can only have grown since.</li>
  *   <li>{@link #pop} (owner): reads the element at {@code head}, then claims it with a CAS on
  *       {@code head}. No allocation, one CAS (uncontended unless a thief is at work).</li>
+ *   <li>{@link #stealOne} (any non-owner): the head element, claimed with the same CAS as
+ *       {@code pop}, its slot left for the owner to overwrite.</li>
  *   <li>{@link #stealHalf} (thief): reads {@code head} and {@code tail} (acquire), copies half
  *       of the elements into the free slots of its own queue, then claims them all with one CAS
  *       on the victim's {@code head}. If the CAS fails, the owner or another thief took some of
@@ -148,6 +150,35 @@ public final class WorkQueue<T> {
                     TAIL.setRelease(into, intoTail + n - 1);
                 }
                 return last;
+            }
+        }
+    }
+
+    /**
+     * Takes the element at the head, as {@link #pop()} does, for a thread that is not the owner:
+     * the watchdog moving the queue of a carrier stuck in one task to where other carriers look
+     * ({@code WorkStealingScheduler.releaseKeptWork}). The slot is read before the CAS on
+     * {@code head} claims it, and is left as it is (only the owner writes slots): a slot is
+     * reused only after {@code head} has moved past it, which makes this CAS fail, as in
+     * {@link #stealHalf}. Any thread other than this queue's owner.
+     *
+     * @return the element at the head, or null if the queue was empty
+     */
+    @SuppressWarnings("unchecked")
+    public T stealOne() {
+        while (true) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getAcquire(this);
+            int size = t - h;
+            if (size <= 0) {
+                return null;
+            }
+            if (size > buffer.length) {
+                continue; // h and t were read at different moments; read again
+            }
+            T task = (T) buffer[h & mask];
+            if (HEAD.compareAndSet(this, h, h + 1)) {
+                return task;
             }
         }
     }

@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * of a carrier the watchdog has marked blocked. An uncontended {@code getAndSet} costs a few
  * nanoseconds, and the owner skips it when the slot is empty: thieves only ever take a non-empty
  * slot, so filling an empty one cannot race and a release store suffices. For the same reason
- * the watchdog moves the LIFO task of a carrier that has been in one task for a tick (busy or
+ * the watchdog moves the LIFO task (and the queued work) of a carrier that has been in one task for a tick (busy or
  * blocked) to the injection queue ({@link #releaseKeptWork}): a fiber that starts or wakes
  * another and then computes for long would otherwise keep it from running while other
  * carriers idle.
@@ -114,18 +114,33 @@ public final class WorkStealingScheduler extends CarrierPool {
     }
 
     /**
-     * The LIFO slot of a carrier stuck in one task moves to the injection queue (the same
-     * {@code getAndSet} thieves use, so it cannot race with the owner), and an idle carrier is
-     * woken if the stuck carrier has queued work it could steal.
+     * The LIFO slot and the queue of a carrier stuck in one task move to the injection queue (the
+     * slot with the same {@code getAndSet} thieves use, the queue element by element with
+     * {@link WorkQueue#stealOne}, so neither races with the owner), and an idle carrier is woken.
+     *
+     * <p>Why the queue too, not only the slot: its work is stealable, but only a carrier with
+     * nothing of its own steals. While every other carrier runs work that regenerates itself
+     * (fibers yielding in a loop, ping-pong), nobody steals, and the fibers queued behind a
+     * carrier blocked outside Weft waited as long as it stayed blocked, though stand-ins ran
+     * ({@code BlockedCarrierDetectedAfterBackoffTest} saw a fiber wait 30 s behind a latch). The
+     * injection queue is polled by every carrier at least every {@link #GLOBAL_POLL_INTERVAL}
+     * tasks. The cost falls on carriers in one task for a whole watchdog interval, busy or
+     * blocked, whose queued work would otherwise wait at least that long.
      */
     @Override
     protected void releaseKeptWork(Carrier c) {
         WsCarrier w = (WsCarrier) c;
+        boolean moved = false;
         Runnable t = w.stealLifo();
         if (t != null) {
             injection.offer(t);
+            moved = true;
         }
-        if (t != null || !w.queue.isEmpty()) {
+        while ((t = w.queue.stealOne()) != null) {
+            injection.offer(t);
+            moved = true;
+        }
+        if (moved) {
             signalWork();
         }
     }

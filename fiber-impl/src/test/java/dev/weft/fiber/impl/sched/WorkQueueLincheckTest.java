@@ -52,6 +52,11 @@ public class WorkQueueLincheckTest {
         return taken;
     }
 
+    @Operation
+    public Integer stealOne() {
+        return queue.stealOne();
+    }
+
     @Test
     void modelChecking() {
         new ModelCheckingOptions()
@@ -89,6 +94,10 @@ public class WorkQueueLincheckTest {
         }
 
         public Integer pop() {
+            return items.pollFirst();
+        }
+
+        public Integer stealOne() {
             return items.pollFirst();
         }
 

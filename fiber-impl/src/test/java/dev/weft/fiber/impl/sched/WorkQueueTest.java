@@ -42,6 +42,27 @@ class WorkQueueTest {
     }
 
     @Test
+    void stealOneTakesTheHeadAndLeavesTheRestInOrderForTheOwner() {
+        WorkQueue<Integer> q = new WorkQueue<>(8);
+        assertNull(q.stealOne(), "empty");
+        for (int i = 1; i <= 5; i++) {
+            assertTrue(q.push(i));
+        }
+        assertEquals(1, q.stealOne());
+        assertEquals(2, q.pop());
+        assertEquals(3, q.stealOne());
+        assertEquals(2, q.size());
+        assertEquals(4, q.pop());
+        assertEquals(5, q.stealOne());
+        assertNull(q.stealOne());
+        assertNull(q.pop());
+        for (int i = 0; i < 8; i++) {
+            assertTrue(q.push(10 + i), "the slots taken by stealOne are free again");
+        }
+        assertFalse(q.push(99));
+    }
+
+    @Test
     void ownerPopsInFifoOrder() {
         WorkQueue<Integer> q = queueOf(8, 5);
         assertEquals(5, q.size());
