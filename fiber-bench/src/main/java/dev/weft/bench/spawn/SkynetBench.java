@@ -1,5 +1,7 @@
 package dev.weft.bench.spawn;
 
+import org.openjdk.jmh.annotations.Fork;
+import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
 import dev.weft.bench.kotlin.KotlinContenders;
 import dev.weft.fiber.Fiber;
@@ -118,6 +120,14 @@ public class SkynetBench {
     @Benchmark
     public long weft(WeftState state) throws ExecutionException, InterruptedException {
         FiberScheduler scheduler = state.fiberScheduler;
+        return checked(Fiber.builder().scheduler(scheduler).start(() -> fiberNode(scheduler, 0, LEAVES)).get());
+    }
+
+    /** The {@link #weft} row in a JVM with legacy locking: no held-monitor walk ({@link LegacyLockingScheduler}). */
+    @Benchmark
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public long weftLegacyLocking(LegacyLockingScheduler state) throws ExecutionException, InterruptedException {
+        FiberScheduler scheduler = state.fiberScheduler();
         return checked(Fiber.builder().scheduler(scheduler).start(() -> fiberNode(scheduler, 0, LEAVES)).get());
     }
 

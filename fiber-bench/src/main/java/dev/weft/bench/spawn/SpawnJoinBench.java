@@ -1,5 +1,7 @@
 package dev.weft.bench.spawn;
 
+import org.openjdk.jmh.annotations.Fork;
+import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
 import dev.weft.bench.kotlin.KotlinContenders;
 import dev.weft.fiber.Fiber;
@@ -110,6 +112,20 @@ public class SpawnJoinBench {
     }
 
     /** A Kotlin coroutine calling {@code launch { }.join()} on {@code Dispatchers.Default}. */
+    /** The {@link #weft} row in a JVM with legacy locking: no held-monitor walk ({@link LegacyLockingScheduler}). */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public Integer weftLegacyLocking(LegacyLockingScheduler state) throws ExecutionException, InterruptedException {
+        FiberScheduler scheduler = state.fiberScheduler();
+        return Fiber.builder().scheduler(scheduler).start(() -> {
+            for (int i = 0; i < SPAWNS; i++) {
+                Fiber.builder().scheduler(scheduler).start(EMPTY).join();
+            }
+            return SPAWNS;
+        }).get();
+    }
+
     @Benchmark
     @OperationsPerInvocation(SPAWNS)
     public int kotlin() {

@@ -1,5 +1,7 @@
 package dev.weft.bench.switching;
 
+import org.openjdk.jmh.annotations.Fork;
+import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
 import dev.weft.bench.kotlin.KotlinRing;
 import dev.weft.fiber.Fiber;
@@ -222,6 +224,42 @@ public class RingBench {
     @Benchmark
     @OperationsPerInvocation(HOPS)
     public int weft(WeftState state) throws InterruptedException {
+        return state.ring.pass(HOPS);
+    }
+
+    /**
+     * A Weft ring for the {@code weftLegacyLocking} row ({@link LegacyLockingScheduler}): the
+     * schedulers of that row only, so a state of its own rather than {@link WeftState} with its
+     * four (set-up and tear-down order across a state's superclass is not something to rely on).
+     */
+    @State(Scope.Benchmark)
+    public static class WeftLegacyLockingState {
+        @Param({"1000", "100000"})
+        public int size;
+        @Param({"workStealing2", "fifo2"})
+        public String scheduler;
+        FiberScheduler fiberScheduler;
+        TokenRing ring;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            fiberScheduler = SchedulerSpec.open(scheduler);
+            ring = new FiberRing(size, fiberScheduler);
+            ring.start();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException {
+            ring.stop();
+            fiberScheduler.close();
+        }
+    }
+
+    /** The {@link #weft} row in a JVM with legacy locking ({@link LegacyLockingScheduler}). */
+    @Benchmark
+    @OperationsPerInvocation(HOPS)
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public int weftLegacyLocking(WeftLegacyLockingState state) throws InterruptedException {
         return state.ring.pass(HOPS);
     }
 

@@ -1,5 +1,7 @@
 package dev.weft.bench.switching;
 
+import org.openjdk.jmh.annotations.Fork;
+import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
 import dev.weft.bench.kotlin.KotlinContenders;
 import dev.weft.fiber.Fiber;
@@ -112,6 +114,17 @@ public class YieldBench {
     @OperationsPerInvocation(YIELDS)
     public Integer weft(WeftState state) throws ExecutionException, InterruptedException {
         return Fiber.builder().scheduler(state.fiberScheduler).start(YieldBench::fiberYields).get();
+    }
+
+    /**
+     * The {@link #weft} row in a JVM with legacy locking, where the JVM pins a fiber holding a
+     * monitor and Weft skips its held-monitor walk ({@link LegacyLockingScheduler}).
+     */
+    @Benchmark
+    @OperationsPerInvocation(YIELDS)
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public Integer weftLegacyLocking(LegacyLockingScheduler state) throws ExecutionException, InterruptedException {
+        return Fiber.builder().scheduler(state.fiberScheduler()).start(YieldBench::fiberYields).get();
     }
 
     static Integer fiberYields() {

@@ -174,15 +174,15 @@ class ReportWriterTest {
     @Test
     void targetsAreComputedFromTheRows() {
         List<ReportWriter.TargetCheck> checks = ReportWriter.targets(fixture);
-        ReportWriter.TargetCheck ws1 = find(checks, "Yield", "scheduler=workStealing1");
-        assertSame(Boolean.TRUE, ws1.met());
-        assertTrue(ws1.measured().startsWith("1.20×"), ws1.measured());
-        assertSame(Boolean.FALSE, find(checks, "Yield", "scheduler=fifo1").met());
-        assertSame(Boolean.TRUE, find(checks, "Skynet", "scheduler=workStealing2").met());
-        assertSame(Boolean.FALSE, find(checks, "Skynet", "scheduler=fifo1").met());
-        ReportWriter.TargetCheck spawn = find(checks, "Spawn", "scheduler=workStealing2");
-        assertSame(Boolean.TRUE, spawn.met());
-        assertEquals("0.400 µs", spawn.measured());
+        ReportWriter.TargetCheck fifo = find(checks, "Yield on fifo(n)", "scheduler=fifo1");
+        assertSame(Boolean.FALSE, fifo.met()); // 150 against the floor's 100 ns
+        assertTrue(fifo.measured().startsWith("1.50× the floor"), fifo.measured());
+        assertSame(Boolean.TRUE, find(checks, "Ring on fifo(n)", "size=1000").met()); // 2.00×
+        assertSame(Boolean.TRUE, find(checks, "Ring on fifo(n)", "size=100000").met()); // 160 is 2.00× of 80: at the bound
+        assertSame(Boolean.TRUE, find(checks, "Skynet 1M under 0.3 s", "scheduler=workStealing2").met());
+        ReportWriter.TargetCheck spawn = find(checks, "Spawn+join from a fiber under 0.25", "scheduler=workStealing2");
+        assertSame(Boolean.FALSE, spawn.met());
+        assertTrue(spawn.measured().startsWith("0.4"), spawn.measured());
         ReportWriter.TargetCheck memory = find(checks, "retained", "–");
         assertNull(memory.met(), "no memory rows in the fixture: not measured");
     }

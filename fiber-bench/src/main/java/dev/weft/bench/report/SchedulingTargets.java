@@ -1,0 +1,148 @@
+package dev.weft.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The scheduling targets of the performance issue (issue 13), checked on the Weft rows of a run:
+ * each target on the {@code weft} rows (JVM defaults: every suspension walks the fiber's stack for
+ * held monitors) and on the {@code weftLegacyLocking} rows (the same code in forks with
+ * {@code -XX:LockingMode=1}, where the JVM pins and no walk is made), so the table shows which
+ * misses the walk explains. A ratio whose 99.9% intervals overlap the bound says so.
+ */
+final class SchedulingTargets {
+    private static final List<String> WEFT_METHODS = List.of("weft", "weftLegacyLocking");
+
+    private SchedulingTargets() {
+    }
+
+    static List<ReportWriter.TargetCheck> check(List<BenchResult> results) {
+        Map<String, List<BenchResult>> classes = ReportWriter.byClass(results);
+        List<ReportWriter.TargetCheck> checks = new ArrayList<>();
+        Predicate<BenchResult> ws2 = r -> "workStealing2".equals(r.params().get("scheduler"));
+        Predicate<BenchResult> fifo = r -> String.valueOf(r.params().get("scheduler")).startsWith("fifo");
+        floorRatio(checks, classes, results, "Yield on work-stealing(2) within 1.05× the raw continuation",
+                "YieldBench", ws2, 1.05);
+        floorRatio(checks, classes, results, "Yield on fifo(n) within 1.3× the raw continuation", "YieldBench", fifo, 1.3);
+        floorRatio(checks, classes, results, "Ring of 100,000 on work-stealing(2) within 2× the raw continuation",
+                "RingBench", ws2.and(size("100000")), 2.0);
+        floorRatio(checks, classes, results, "Ring on fifo(n) within 2× the raw continuation", "RingBench", fifo, 2.0);
+        versusContender(checks, results, "Ring of 1,000 on work-stealing(2) at or under Kotlin", "RingBench",
+                ws2.and(size("1000")), "kotlin", size("1000"), 1.0);
+        below(checks, results, "Spawn+join from a fiber under 0.25 µs on work-stealing(2)", "SpawnJoinBench", ws2, 250);
+        below(checks, results, "Spawn+join from a fiber under 0.5 µs on fifo(n)", "SpawnJoinBench", fifo, 500);
+        below(checks, results, "Skynet 1M under 0.3 s on work-stealing(2)", "SkynetBench", ws2, 300e6);
+        versusContender(checks, results, "Skynet 1M on work-stealing(2) at least 2× faster than Kotlin", "SkynetBench",
+                ws2, "kotlin", r -> true, 0.5);
+        Predicate<BenchResult> gap = r -> "1000".equals(r.params().get("idleGapMicros"));
+        for (ReportWriter.TargetCheck c : contender(results, "Idle wake-up after a 1 ms gap at or under ForkJoinPool's",
+                "IdleWakeBench", List.of("weft"), gap, "forkJoinPool", gap, 1.0)) {
+            checks.add(c);
+        }
+        return checks;
+    }
+
+    private static Predicate<BenchResult> size(String size) {
+        return r -> size.equals(r.params().get("size"));
+    }
+
+    private static List<BenchResult> weftRows(List<BenchResult> results, String simpleClass, List<String> methods,
+                                              Predicate<BenchResult> filter) {
+        return results.stream().filter(r -> r.simpleClassName().equals(simpleClass) && methods.contains(r.method())
+                && filter.test(r)).toList();
+    }
+
+    /** Each Weft row's score over its class baseline's, met at or under {@code bound}. */
+    private static void floorRatio(List<ReportWriter.TargetCheck> checks, Map<String, List<BenchResult>> classes,
+                                   List<BenchResult> results, String target, String simpleClass,
+                                   Predicate<BenchResult> filter, double bound) {
+        List<BenchResult> rows = weftRows(results, simpleClass, WEFT_METHODS, filter);
+        if (rows.isEmpty()) {
+            checks.add(new ReportWriter.TargetCheck(target, "–", "not measured in this run", null));
+            return;
+        }
+        for (BenchResult r : rows) {
+            double ratio = ReportWriter.ratio(r, classes.get(r.className()));
+            String text = Double.isNaN(ratio) ? "no baseline row" : String.format(Locale.ROOT, "%.2f× the floor (%s ± %s %s)",
+                    ratio, ReportWriter.number(r.score()), ReportWriter.number(r.scoreError()), r.unit());
+            if (!Double.isNaN(ratio) && Double.isFinite(r.scoreError()) && r.score() > 0) {
+                double relative = r.scoreError() / r.score();
+                if (ratio * (1 - relative) <= bound && bound <= ratio * (1 + relative)) {
+                    text += "; the bound is inside the error";
+                }
+            }
+            checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text,
+                    Double.isNaN(ratio) ? null : ratio <= bound));
+        }
+    }
+
+    /** Each Weft row's time per operation, met below {@code boundNanos}. */
+    private static void below(List<ReportWriter.TargetCheck> checks, List<BenchResult> results, String target,
+                              String simpleClass, Predicate<BenchResult> filter, double boundNanos) {
+        List<BenchResult> rows = weftRows(results, simpleClass, WEFT_METHODS, filter);
+        if (rows.isEmpty()) {
+            checks.add(new ReportWriter.TargetCheck(target, "–", "not measured in this run", null));
+            return;
+        }
+        for (BenchResult r : rows) {
+            double ns = Units.toNanos(r.score(), r.unit());
+            double err = Units.toNanos(r.scoreError(), r.unit());
+            String text = ReportWriter.number(r.score()) + (Double.isFinite(r.scoreError()) ? " ± " + ReportWriter.number(r.scoreError()) : "")
+                    + " " + r.unit();
+            if (Double.isFinite(err) && ns - err < boundNanos && boundNanos < ns + err) {
+                text += "; the bound is inside the error";
+            }
+            checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text,
+                    Double.isNaN(ns) ? null : ns < boundNanos));
+        }
+    }
+
+    private static void versusContender(List<ReportWriter.TargetCheck> checks, List<BenchResult> results, String target,
+                                        String simpleClass, Predicate<BenchResult> filter, String contender,
+                                        Predicate<BenchResult> contenderFilter, double maxRatio) {
+        checks.addAll(contender(results, target, simpleClass, WEFT_METHODS, filter, contender, contenderFilter, maxRatio));
+    }
+
+    /**
+     * Each Weft row's time against the fastest {@code contender} row of the same class: met when
+     * Weft's time is at most {@code maxRatio} times the contender's.
+     */
+    private static List<ReportWriter.TargetCheck> contender(List<BenchResult> results, String target, String simpleClass,
+                                                            List<String> methods, Predicate<BenchResult> filter,
+                                                            String contender, Predicate<BenchResult> contenderFilter,
+                                                            double maxRatio) {
+        List<ReportWriter.TargetCheck> checks = new ArrayList<>();
+        List<BenchResult> rows = weftRows(results, simpleClass, methods, filter);
+        BenchResult best = results.stream().filter(o -> o.simpleClassName().equals(simpleClass)
+                        && o.method().equals(contender) && contenderFilter.test(o))
+                .filter(o -> !Double.isNaN(Units.toNanos(o.score(), o.unit())))
+                .min(java.util.Comparator.comparingDouble(o -> Units.toNanos(o.score(), o.unit()))).orElse(null);
+        if (rows.isEmpty() || best == null) {
+            checks.add(new ReportWriter.TargetCheck(target, "–", "not measured in this run", null));
+            return checks;
+        }
+        double bestNs = Units.toNanos(best.score(), best.unit());
+        double bestErr = Units.toNanos(best.scoreError(), best.unit());
+        for (BenchResult r : rows) {
+            double ns = Units.toNanos(r.score(), r.unit());
+            double err = Units.toNanos(r.scoreError(), r.unit());
+            double ratio = ns / bestNs;
+            String text = String.format(Locale.ROOT, "%s vs %s for %s: %.2f× its time", withError(r), withError(best),
+                    best.label(), ratio);
+            if (Double.isFinite(err) && Double.isFinite(bestErr)
+                    && Math.abs(ns - maxRatio * bestNs) <= err + maxRatio * bestErr) {
+                text += "; the 99.9% intervals do not separate them";
+            }
+            checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text, ratio <= maxRatio));
+        }
+        return checks;
+    }
+
+    private static String withError(BenchResult r) {
+        return ReportWriter.number(r.score()) + (Double.isFinite(r.scoreError()) ? " ± " + ReportWriter.number(r.scoreError()) : "")
+                + " " + r.unit();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.weft.bench.report;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scheduling-performance targets, on both the default rows and the legacy-locking rows of a run. */
+class SchedulingTargetsTest {
+
+    private static BenchResult r(String cls, String method, Map<String, String> params, double score, double error, String unit) {
+        return new BenchResult("dev.weft.bench.x." + cls + "." + method, "avgt", params, score, error, unit, 0);
+    }
+
+    private static final List<BenchResult> RUN = List.of(
+            r("YieldBench", "baselineRawContinuation", Map.of(), 100, 2, "ns/op"),
+            r("YieldBench", "weft", Map.of("scheduler", "workStealing2"), 1900, 50, "ns/op"),
+            r("YieldBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2"), 104, 3, "ns/op"),
+            r("YieldBench", "weftLegacyLocking", Map.of("scheduler", "fifo2"), 120, 2, "ns/op"),
+            r("RingBench", "baselineRawContinuation", Map.of("size", "1000"), 140, 5, "ns/op"),
+            r("RingBench", "kotlin", Map.of("size", "1000"), 250, 10, "ns/op"),
+            r("RingBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2", "size", "1000"), 200, 10, "ns/op"),
+            r("SkynetBench", "kotlin", Map.of(), 800, 40, "ms/op"),
+            r("SkynetBench", "weft", Map.of("scheduler", "workStealing2"), 2400, 100, "ms/op"),
+            r("SkynetBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2"), 290, 30, "ms/op"),
+            r("IdleWakeBench", "forkJoinPool", Map.of("idleGapMicros", "1000"), 140, 10, "us/op"),
+            r("IdleWakeBench", "weft", Map.of("idleGapMicros", "1000", "scheduler", "workStealing2"), 330, 20, "us/op"));
+
+    private static List<ReportWriter.TargetCheck> named(String prefix) {
+        return SchedulingTargets.check(RUN).stream().filter(c -> c.target().startsWith(prefix)).toList();
+    }
+
+    @Test
+    void theYieldTargetJudgesEachRowAgainstTheFloor() {
+        List<ReportWriter.TargetCheck> ws = named("Yield on work-stealing(2)");
+        assertEquals(2, ws.size());
+        assertEquals("YieldBench.weft (scheduler=workStealing2)", ws.get(0).variant());
+        assertEquals(Boolean.FALSE, ws.get(0).met());
+        assertTrue(ws.get(0).measured().startsWith("19.00× the floor"), ws.get(0).measured());
+        assertEquals(Boolean.TRUE, ws.get(1).met(), ws.get(1).measured()); // 1.04×
+        assertTrue(ws.get(1).measured().contains("the bound is inside the error"), ws.get(1).measured());
+        assertEquals(Boolean.TRUE, named("Yield on fifo(n)").get(0).met()); // 1.20×
+    }
+
+    @Test
+    void contenderTargetsCompareWithTheSameRun() {
+        ReportWriter.TargetCheck ring = named("Ring of 1,000").get(0);
+        assertEquals(Boolean.TRUE, ring.met(), ring.measured()); // 200 vs Kotlin's 250
+        List<ReportWriter.TargetCheck> skynet = named("Skynet 1M on work-stealing(2) at least 2×");
+        assertEquals(Boolean.FALSE, skynet.get(0).met()); // 2,400 vs 800 ms: 3× Kotlin's time
+        assertEquals(Boolean.TRUE, skynet.get(1).met()); // 290 ms: 0.36× Kotlin's time
+        ReportWriter.TargetCheck idle = named("Idle wake-up").get(0);
+        assertEquals(Boolean.FALSE, idle.met(), idle.measured());
+        assertTrue(idle.measured().contains("for forkJoinPool"), idle.measured());
+    }
+
+    @Test
+    void aBoundInMillisecondsIsCheckedInTheRowsUnit() {
+        List<ReportWriter.TargetCheck> under = named("Skynet 1M under 0.3 s");
+        assertEquals(Boolean.FALSE, under.get(0).met());
+        assertEquals(Boolean.TRUE, under.get(1).met());
+        assertTrue(under.get(1).measured().contains("the bound is inside the error"), under.get(1).measured());
+    }
+
+    @Test
+    void aTargetWithoutRowsIsNotMeasured() {
+        ReportWriter.TargetCheck spawn = named("Spawn+join from a fiber under 0.25").get(0);
+        assertEquals("–", spawn.variant());
+        assertNull(spawn.met());
+    }
+}
