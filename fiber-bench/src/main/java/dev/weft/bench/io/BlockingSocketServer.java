@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -52,34 +51,15 @@ abstract class BlockingSocketServer implements DemoServer {
                 }
                 continue; // e.g. EMFILE: the connection stays in the backlog, try again
             }
+            JavaNetConnection connection;
             try {
                 socket.setTcpNoDelay(true);
-                JavaNetConnection connection = new JavaNetConnection(socket);
-                if (registry.admit(connection)) {
-                    try {
-                        handlers.execute(() -> handle(connection));
-                    } catch (RejectedExecutionException closing) {
-                        registry.release(connection);
-                        ConnectionRegistry.closeQuietly(connection);
-                    }
-                }
+                connection = new JavaNetConnection(socket);
             } catch (IOException e) {
                 ConnectionRegistry.closeQuietly(socket);
+                continue;
             }
-        }
-    }
-
-    private void handle(JavaNetConnection connection) {
-        registry.handlerStarted();
-        try {
-            protocol.serve(connection, config);
-        } catch (IOException peerGoneOrClosing) {
-            // Reset by the peer, timed out, or closed by close(): either way this connection is
-            // done. Anything else is a bug and goes to the uncaught-exception handler.
-        } finally {
-            ConnectionRegistry.closeQuietly(connection);
-            registry.release(connection);
-            registry.handlerEnded();
+            registry.dispatch(connection, handlers, protocol, config);
         }
     }
 

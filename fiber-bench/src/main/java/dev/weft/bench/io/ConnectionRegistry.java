@@ -4,12 +4,16 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The open connections of one server: admission against the connection limit, and the set that
- * {@link #closeAll()} closes at shutdown. Shared by the three server kinds.
+ * The open connections of one server: admission against the connection limit, the handler's life
+ * around the protocol ({@link #dispatch}), and the set that {@link #closeAll()} closes at
+ * shutdown. Shared by the three server kinds, whose accept loops differ only in the socket type
+ * and in what runs a handler.
  *
  * <p>Admission counts first and backs out if over the limit, so the count never stays above the
  * limit and two racing accepts cannot both take the last place.
@@ -55,6 +59,39 @@ final class ConnectionRegistry {
         return true;
     }
 
+    /**
+     * What every server kind does with an accepted connection: {@link #admit} it, and start a
+     * handler for it with {@code launcher} (a fiber, a virtual thread, a pool thread) that runs
+     * {@code protocol} on it until it ends, then closes and {@link #release}s it. A launcher that
+     * refuses (the server is closing) gets the connection closed and released here.
+     */
+    void dispatch(Connection connection, Executor launcher, Protocol protocol, ServerConfig config) {
+        if (!admit(connection)) {
+            return;
+        }
+        try {
+            launcher.execute(() -> serve(connection, protocol, config));
+        } catch (RejectedExecutionException closing) {
+            release(connection);
+            closeQuietly(connection);
+        }
+    }
+
+    /** A handler's life: serve, then close and release, counted in {@link ServerStats#running()} meanwhile. */
+    private void serve(Connection connection, Protocol protocol, ServerConfig config) {
+        handlerStarted();
+        try {
+            protocol.serve(connection, config);
+        } catch (IOException peerGoneOrClosing) {
+            // Reset by the peer, timed out, or closed by closeAll(): either way this connection is
+            // done. Anything else is a bug and goes to the uncaught-exception handler.
+        } finally {
+            closeQuietly(connection);
+            release(connection);
+            handlerEnded();
+        }
+    }
+
     /** Forgets an admitted connection (after its handler closed it). Idempotent. */
     void release(Closeable connection) {
         if (open.remove(connection)) {
@@ -63,11 +100,11 @@ final class ConnectionRegistry {
     }
 
     /** Counts a handler that started serving (for {@link ServerStats#running()}). */
-    void handlerStarted() {
+    private void handlerStarted() {
         running.incrementAndGet();
     }
 
-    void handlerEnded() {
+    private void handlerEnded() {
         running.decrementAndGet();
     }
 

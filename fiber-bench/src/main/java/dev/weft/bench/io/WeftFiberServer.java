@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A Weft fiber per connection over {@link FiberServerSocketChannel}/{@link FiberSocketChannel},
@@ -69,28 +68,7 @@ final class WeftFiberServer implements DemoServer {
                 ConnectionRegistry.closeQuietly(connection);
                 continue;
             }
-            if (registry.admit(connection)) {
-                try {
-                    Fiber.builder().scheduler(scheduler).start(() -> handle(connection));
-                } catch (RejectedExecutionException closing) {
-                    registry.release(connection);
-                    ConnectionRegistry.closeQuietly(connection);
-                }
-            }
-        }
-    }
-
-    private void handle(WeftConnection connection) {
-        registry.handlerStarted();
-        try {
-            protocol.serve(connection, config);
-        } catch (IOException peerGoneOrClosing) {
-            // Reset by the peer, timed out, or closed by close(): either way this connection is
-            // done. Anything else is a bug and goes to the uncaught-exception handler.
-        } finally {
-            ConnectionRegistry.closeQuietly(connection);
-            registry.release(connection);
-            registry.handlerEnded();
+            registry.dispatch(connection, handler -> Fiber.builder().scheduler(scheduler).start(handler), protocol, config);
         }
     }
 
