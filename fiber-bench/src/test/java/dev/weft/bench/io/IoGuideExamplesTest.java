@@ -21,7 +21,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The examples of {@code docs/io.md}, compiled and run; {@link IoGuideMatchesDocsTest} checks that
+ * The examples of {@code docs/io.md}, compiled and run; {@code DocsShowTheCompiledExamplesTest} (fiber-impl) checks that
  * the document shows exactly this code.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The examples of {@code docs/channels.md}, compiled and run. Each example is the code between a
- * {@code // docs:begin NAME} and a {@code // docs:end} line; {@link GuideExamplesMatchDocsTest}
+ * {@code // docs:begin NAME} and a {@code // docs:end} line; {@code DocsShowTheCompiledExamplesTest}
  * checks that the document shows exactly that code, so the two cannot drift apart.
  */
 class ChannelGuideExamplesTest {

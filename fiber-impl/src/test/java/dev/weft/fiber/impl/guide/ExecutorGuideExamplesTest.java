@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The examples of {@code docs/executors.md}, compiled and run; {@link ExecutorGuideMatchesDocsTest}
+ * The examples of {@code docs/executors.md}, compiled and run; {@code DocsShowTheCompiledExamplesTest}
  * checks that the document shows exactly this code.
  */
 class ExecutorGuideExamplesTest {
