@@ -74,9 +74,52 @@ public final class BenchMain {
                         TimeValue.minutes(5), 5, 300);
                 case "smoke" -> new Profile(1, 1, TimeValue.milliseconds(100), 1, TimeValue.milliseconds(200),
                         TimeValue.seconds(30), 1, 60);
-                default -> throw new IllegalArgumentException("unknown profile '" + name + "' (expected quick, full or smoke)");
+                // The rows outside the headline classes; the headline ones get HEADLINE (see passes()).
+                case "standard" -> new Profile(1, 3, TimeValue.milliseconds(300), 5, TimeValue.milliseconds(300),
+                        TimeValue.seconds(60), 3, 120);
+                default -> throw new IllegalArgumentException("unknown profile '" + name
+                        + "' (expected quick, standard, full or smoke)");
             };
         }
+
+        /**
+         * The {@code standard} profile's settings for the headline classes (the targets table's):
+         * 2 forks of 3 x 1 s warm-up and 5 x 1 s measurement, so that each row has 10 measured
+         * iterations from two JVMs and its 99.9% interval is narrow enough to support a ratio.
+         */
+        static final Profile HEADLINE = new Profile(2, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1),
+                TimeValue.minutes(2), 3, 120);
+    }
+
+    /**
+     * The classes of the targets table: in the {@code standard} profile they run with
+     * {@link Profile#HEADLINE}, everything else with the profile's own lighter settings.
+     */
+    static final String HEADLINE_CLASSES =
+            "dev\\.weft\\.bench\\.(switching\\.(YieldBench|RingBench)|spawn\\.(SpawnJoinBench|SkynetBench)|idle\\.IdleWakeBench)\\..*";
+
+    /**
+     * One JMH run of a profile: which benchmarks (an include pattern, and an exclude pattern or
+     * null) with which settings.
+     */
+    record Pass(String include, String exclude, Profile profile) {
+    }
+
+    /**
+     * The JMH runs of a profile: one for every profile but {@code standard}, which runs the headline
+     * classes with {@link Profile#HEADLINE} and the rest with its own settings. With {@code include}
+     * (a partial run) one pass of that pattern, headline settings in {@code standard} if it names
+     * only headline classes.
+     */
+    static List<Pass> passes(String profileName, Profile profile, String include) {
+        if (!profileName.equals("standard")) {
+            return List.of(new Pass(include == null ? "dev\\.weft\\.bench\\..*" : include, null, profile));
+        }
+        if (include != null) {
+            return List.of(new Pass(include, null, Profile.HEADLINE));
+        }
+        return List.of(new Pass(HEADLINE_CLASSES, null, Profile.HEADLINE),
+                new Pass("dev\\.weft\\.bench\\..*", HEADLINE_CLASSES, profile));
     }
 
     private BenchMain() {
@@ -164,34 +207,54 @@ public final class BenchMain {
 
     private static List<String> runJmh(String profileName, Profile profile, String include, Path json)
             throws IOException, RunnerException {
-        String pattern = include == null ? "dev\\.weft\\.bench\\..*" : include;
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(pattern)
-                .forks(profile.forks())
-                .warmupIterations(profile.warmupIterations())
-                .warmupTime(profile.warmupTime())
-                .measurementIterations(profile.iterations())
-                .measurementTime(profile.iterationTime())
-                .timeout(profile.timeout())
-                .addProfiler(GCProfiler.class)
-                .resultFormat(ResultFormatType.JSON)
-                .result(json.toString());
+        List<Pass> passes = passes(profileName, profile, include);
         Path log = Path.of("target", "bench-" + profileName + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
+        List<String> failures = new ArrayList<>();
+        List<Path> parts = new ArrayList<>();
         try (PrintStream logStream = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
             OutputFormat jmhLog = OutputFormatFactory.createFormatInstance(logStream, VerboseMode.NORMAL);
-            int total = expectedRuns(pattern, jmhLog);
-            System.out.println("JMH: " + total + " benchmark runs; JMH's log: " + log);
-            ProgressFormat progress = new ProgressFormat(System.out, jmhLog, total);
-            new Runner(options.build(), progress).run();
-            return progress.failures();
+            for (int i = 0; i < passes.size(); i++) {
+                Pass pass = passes.get(i);
+                Path part = passes.size() == 1 ? json : json.resolveSibling(json.getFileName() + ".part" + i);
+                parts.add(part);
+                Profile p = pass.profile();
+                ChainedOptionsBuilder options = new OptionsBuilder()
+                        .include(pass.include())
+                        .forks(p.forks())
+                        .warmupIterations(p.warmupIterations())
+                        .warmupTime(p.warmupTime())
+                        .measurementIterations(p.iterations())
+                        .measurementTime(p.iterationTime())
+                        .timeout(p.timeout())
+                        .addProfiler(GCProfiler.class)
+                        .resultFormat(ResultFormatType.JSON)
+                        .result(part.toString());
+                if (pass.exclude() != null) {
+                    options.exclude(pass.exclude());
+                }
+                int total = expectedRuns(pass.include(), pass.exclude(), jmhLog);
+                System.out.printf(Locale.ROOT, "JMH%s: %d benchmark runs, %d fork(s) of %d x %s + %d x %s; JMH's log: %s%n",
+                        passes.size() == 1 ? "" : " pass " + (i + 1) + "/" + passes.size(), total, p.forks(),
+                        p.warmupIterations(), p.warmupTime(), p.iterations(), p.iterationTime(), log);
+                ProgressFormat progress = new ProgressFormat(System.out, jmhLog, total);
+                new Runner(options.build(), progress).run();
+                failures.addAll(progress.failures());
+            }
         }
+        if (passes.size() > 1) {
+            JmhJson.concatenate(parts, json);
+            for (Path part : parts) {
+                Files.deleteIfExists(part);
+            }
+        }
+        return failures;
     }
 
-    /** Benchmark methods matching {@code pattern}, times their parameter combinations. */
-    private static int expectedRuns(String pattern, OutputFormat out) {
+    private static int expectedRuns(String pattern, String exclude, OutputFormat out) {
         int total = 0;
-        for (BenchmarkListEntry e : BenchmarkList.defaultList().find(out, List.of(pattern), List.of())) {
+        for (BenchmarkListEntry e : BenchmarkList.defaultList().find(out, List.of(pattern),
+                exclude == null ? List.of() : List.of(exclude))) {
             int combinations = 1;
             if (e.getParams().hasValue()) {
                 for (Map.Entry<String, String[]> p : e.getParams().get().entrySet()) {

@@ -30,6 +30,23 @@ public final class JmhJson {
     }
 
     /** Reads a JMH JSON result file. */
+    /**
+     * Writes one JMH result file holding the entries of {@code parts} in order (the passes of one
+     * run, each a JMH JSON array); a part that does not exist (a pass that ran nothing) adds nothing.
+     */
+    public static void concatenate(List<Path> parts, Path into) throws IOException {
+        JsonArray all = new JsonArray();
+        for (Path part : parts) {
+            if (Files.exists(part)) {
+                String text = Files.readString(part);
+                if (!text.isBlank()) {
+                    all.addAll(JsonParser.parseString(text).getAsJsonArray());
+                }
+            }
+        }
+        Files.writeString(into, new GsonBuilder().setPrettyPrinting().create().toJson(all));
+    }
+
     public static List<BenchResult> read(Path file) throws IOException {
         try {
             return parse(Files.readString(file));

@@ -616,6 +616,11 @@ public final class ReportWriter {
                     + "%.2f on %d cores): other work competed for the cores, so absolute numbers are pessimistic "
                     + "and noisier than usual.%n", info.loadBefore(), info.cores()));
         }
+        if (info.profile().equals("standard")) {
+            sb.append("- This is the **standard** profile: the classes of the targets table (YieldBench, RingBench, "
+                    + "SpawnJoinBench, SkynetBench, IdleWakeBench) ran 2 forks of 3 × 1 s warm-up and 5 × 1 s measurement "
+                    + "each; every other class 1 fork of 3 × 0.3 s + 5 × 0.3 s, so read their ratios with their errors.\n");
+        }
         if (info.profile().equals("quick")) {
             sb.append("- This is the **quick** profile: one fork and short iterations, meant to show every "
                     + "contender working and rough ratios. Use the `full` profile for numbers to quote.\n");
