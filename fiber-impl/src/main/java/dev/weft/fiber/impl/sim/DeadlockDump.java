@@ -31,6 +31,10 @@ final class DeadlockDump {
                 StackTraceElement op = stack[user - 1];
                 b.append(", waits in ").append(simpleName(op.getClassName())).append('.').append(op.getMethodName())
                         .append(" called at ").append(stack[user]);
+            } else if (user < 0 && stack.length > 0) {
+                // no user frame: the fiber's task is a Weft method itself (a method reference such as lock::lock)
+                StackTraceElement op = outermostApiFrame(stack);
+                b.append(", waits in ").append(simpleName(op.getClassName())).append('.').append(op.getMethodName());
             }
             b.append('\n');
             for (StackTraceElement e : stack) {
@@ -48,6 +52,18 @@ final class DeadlockDump {
             }
         }
         return -1;
+    }
+
+    /** The outermost frame below the continuation's own entry frames. */
+    private static StackTraceElement outermostApiFrame(StackTraceElement[] stack) {
+        for (int i = stack.length - 1; i > 0; i--) {
+            String cls = stack[i].getClassName();
+            if (!cls.startsWith("dev.weft.fiber.impl.core.") && !cls.startsWith("dev.weft.fiber.impl.sim.")
+                    && !cls.startsWith("jdk.") && !cls.startsWith("java.")) {
+                return stack[i];
+            }
+        }
+        return stack[0];
     }
 
     private static boolean isWeftOrJdk(String cls) {

@@ -16,11 +16,13 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 
 /**
  * The deterministic scheduler ({@link DeterministicScheduler}): one carrier, seeded choices,
@@ -92,6 +94,12 @@ public final class SeededScheduler implements DeterministicScheduler {
     private final VirtualTimers timers = new VirtualTimers(lock);
     private final Clock clock = new VirtualClock(this, ZoneOffset.UTC);
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /**
+     * {@link #random()}: the fibers' own random choices (a select's pick), a stream apart from the
+     * strategy's so that replaying a trace (which draws nothing for the schedule) repeats them too.
+     * Used only on the carrier, by the mounted fiber.
+     */
+    private final SplittableRandom fiberRandom;
 
     // guarded by lock
     private final IdentityHashMap<Runnable, SimTask> fibers = new IdentityHashMap<>(); // lookup only, never iterated
@@ -120,6 +128,7 @@ public final class SeededScheduler implements DeterministicScheduler {
         this.replaying = replay != null;
         this.view = Objects.requireNonNull(view, "view");
         this.choice = Choice.of(seed, strategy, replay);
+        this.fiberRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -275,7 +284,9 @@ public final class SeededScheduler implements DeterministicScheduler {
         Fiber<Void> r = root;
         String summary = "Deadlock at step " + step + ", virtual time " + seconds(now) + ", under " + this + ": "
                 + live.size() + (live.size() == 1 ? " fiber is" : " fibers are") + " alive, none is runnable and no time-out"
-                + " is pending" + (r != null && r.isDone() ? " (the root fiber has ended and left these blocked)" : "") + ".";
+                + " is pending" + (r != null && r.isDone() ? " (the root fiber has ended and left these blocked)" : "")
+                + ". (A fiber that waits for a real thread, or for a fiber of another scheduler, ends here too: such a"
+                + " wait escapes the deterministic scheduler.)";
         return new DeadlockException(summary, DeadlockDump.of(live.values(), view));
     }
 
@@ -442,6 +453,11 @@ public final class SeededScheduler implements DeterministicScheduler {
     @Override
     public long nanoTime() {
         return now;
+    }
+
+    @Override
+    public RandomGenerator random() {
+        return fiberRandom;
     }
 
     @Override
