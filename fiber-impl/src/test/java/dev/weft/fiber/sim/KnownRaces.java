@@ -125,6 +125,39 @@ final class KnownRaces {
     }
 
     /**
+     * A depth-one bug that uniform random choice all but never finds and PCT finds about every
+     * other seed: a long fiber (20 yields of work, then it publishes {@code done}) must overtake a
+     * short one (one yield, then it checks that the long one is still busy), among six bystanders
+     * that yield 20 times each. Uniformly, the long fiber must win 21 coin tosses in a row against
+     * the short one; under PCT it wins whenever its priority is the higher.
+     */
+    static void longFiberOvertakes(DeterministicScheduler scheduler) throws Exception {
+        boolean[] done = {false};
+        List<Fiber<?>> fibers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            fibers.add(Fiber.builder().name("bystander-" + i).start(() -> {
+                for (int k = 0; k < 20; k++) {
+                    Fiber.yield();
+                }
+            }));
+        }
+        fibers.add(Fiber.builder().name("long").start(() -> {
+            for (int k = 0; k < 20; k++) {
+                Fiber.yield();
+            }
+            done[0] = true;
+        }));
+        Fiber<Boolean> checker = Fiber.builder().name("short").start(() -> {
+            Fiber.yield();
+            return done[0];
+        });
+        for (Fiber<?> f : fibers) {
+            f.join();
+        }
+        assertEquals(false, checker.get(), "the long fiber finished before the short one looked");
+    }
+
+    /**
      * A bug that needs one order of three fibers: a three-stage hand-over that is correct unless
      * {@code c} acts before {@code b} and {@code b} before {@code a}, each after its own number of
      * yields (a setup that is usually fast but can be overtaken).

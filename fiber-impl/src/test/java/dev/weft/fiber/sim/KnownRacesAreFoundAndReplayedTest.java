@@ -80,6 +80,18 @@ class KnownRacesAreFoundAndReplayedTest {
                 .filter(r -> r.name().equals("lost wake-up") || r.name().equals("channel deadlock")).toList();
     }
 
+    @org.junit.jupiter.api.Test
+    void pctFindsTheOvertakeThatUniformChoiceMisses() throws Exception {
+        KnownRaces.Race race = new KnownRaces.Race("long fiber overtakes", KnownRaces::longFiberOvertakes);
+        assertEquals(null, Explorer.explore(Strategy.UNIFORM, 0, 300, race.body()).failure(),
+                "uniform choice found it: the race no longer shows what it is for");
+        FiberTestFailure failure = Explorer.explore(Strategy.PCT, 0, 50, race.body()).failure();
+        assertNotNull(failure, "PCT did not find the overtake in 50 seeds");
+        DeterministicScheduler replay = Schedulers.replay(failure.trace());
+        assertNotNull(failureOf(replay, race));
+        assertEquals(failure.trace(), replay.trace());
+    }
+
     private static Throwable failureOf(DeterministicScheduler s, KnownRaces.Race race) {
         try {
             s.run(() -> race.body().run(s));
