@@ -4,6 +4,7 @@ import dev.weft.fiber.Channel;
 import dev.weft.fiber.Channels;
 import dev.weft.fiber.DeterministicScheduler;
 import dev.weft.fiber.Fiber;
+import dev.weft.fiber.FiberExecutors;
 import dev.weft.fiber.FiberLock;
 import dev.weft.fiber.FiberSemaphore;
 import dev.weft.fiber.Schedulers;
@@ -16,11 +17,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -121,6 +127,33 @@ class VirtualTimeTest {
             holder.join();
         });
         assertEquals(List.of(tenMinutes, tenMinutes, tenMinutes, tenMinutes, tenMinutes), timedOutAt);
+    }
+
+    @Test
+    void theScheduledRawFiberExecutorAndItsFuturesRunOnTheVirtualClock() throws Exception {
+        DeterministicScheduler s = Schedulers.deterministic(13);
+        List<Long> ranAt = new ArrayList<>();
+        long[] getTimedOutAfter = {-1};
+        s.run(() -> {
+            try (ScheduledExecutorService ex = FiberExecutors.newScheduledRawFiberExecutor(s)) {
+                ScheduledFuture<?> ticks = ex.scheduleAtFixedRate(() -> ranAt.add(s.nanoTime()), 1, 1, TimeUnit.MINUTES);
+                Future<?> slow = ex.submit(() -> {
+                    Fiber.sleep(Duration.ofHours(1));
+                    return null;
+                });
+                long before = s.nanoTime();
+                assertThrows(TimeoutException.class, () -> slow.get(10, TimeUnit.MINUTES));
+                getTimedOutAfter[0] = s.nanoTime() - before;
+                Fiber.sleep(Duration.ofMinutes(60).plusSeconds(30));
+                ticks.cancel(false);
+                slow.get();
+            }
+        });
+        assertEquals(Duration.ofMinutes(10).toNanos(), getTimedOutAfter[0]);
+        assertEquals(70, ranAt.size(), "ticks in 10 + 60.5 virtual minutes");
+        for (int i = 0; i < ranAt.size(); i++) {
+            assertEquals(Duration.ofMinutes(i + 1).toNanos(), ranAt.get(i), "tick " + i);
+        }
     }
 
     @Test
