@@ -12,6 +12,8 @@ public class DeadlockException extends RuntimeException {
     private final String dump;
 
     /**
+     * Creates the exception; its message is the summary, a line break and the dump.
+     *
      * @param summary one line: where the run stopped
      * @param dump the live fibers, one block per fiber
      */

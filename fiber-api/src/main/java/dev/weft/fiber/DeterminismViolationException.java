@@ -11,6 +11,8 @@ public class DeterminismViolationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message what escaped and where
      * @param where the stack of the code that escaped, or null
      */

@@ -59,7 +59,7 @@ import java.util.Objects;
  * shorter than the bound, and shared state touched by real threads without waking a fiber.
  *
  * <p>The scheduler's other methods keep the {@link FiberScheduler} contract; after the run they
- * reject new work. {@link #toString()} names the seed and strategy.
+ * reject new work. Its {@code toString()} names the seed and strategy.
  */
 public interface DeterministicScheduler extends FiberScheduler {
 
@@ -77,7 +77,9 @@ public interface DeterministicScheduler extends FiberScheduler {
          * drawn at random among the first {@value #PCT_HORIZON} the task that just ran drops below
          * every other. A bug of depth {@code d} (needing {@code d} ordering constraints) among
          * {@code n} tasks is found with probability at least {@code 1 / (n k^(d-1))} per run,
-         * {@code k} being the horizon.
+         * {@code k} being the horizon. A task that yields keeps its priority (it runs on through
+         * its yields), except after {@value #PCT_HORIZON} picks in a row: then it drops below every
+         * other, so that a fiber spinning on {@code yield} cannot starve the one it waits for.
          */
         PCT;
 

@@ -16,12 +16,17 @@ public class FiberTestFailure extends AssertionError {
     /** How many steps of the trace the message shows, from the end. */
     private static final int STEPS_SHOWN = 12;
 
+    /** The seed that failed. */
     private final long seed;
+    /** The strategy of the failed run. */
     private final DeterministicScheduler.Strategy strategy;
+    /** How many seeds ran, the failing one included. */
     private final int runs;
     private final transient DeterministicScheduler.Trace trace;
 
     /**
+     * Creates the failure; the message is built from the arguments.
+     *
      * @param what what failed (a test's name), for the message
      * @param rerun how to rerun this seed, one line, for the message
      * @param runs how many seeds ran, the failing one included
