@@ -49,7 +49,7 @@ public class FiberTestFailure extends AssertionError {
         List<DeterministicScheduler.Step> steps = trace.steps();
         StringBuilder b = new StringBuilder()
                 .append(what).append(" failed under seed ").append(trace.seed()).append(" (").append(trace.strategy())
-                .append(", found after ").append(runs).append(runs == 1 ? " run" : " runs").append("): ").append(cause)
+                .append(", found after ").append(runs).append(runs == 1 ? " run" : " runs").append("): ").append(firstLine(cause))
                 .append("\nRerun exactly this seed: ").append(rerun)
                 .append("\nLast ").append(Math.min(STEPS_SHOWN, steps.size())).append(" of ").append(steps.size())
                 .append(" scheduling steps:");
@@ -57,6 +57,13 @@ public class FiberTestFailure extends AssertionError {
             b.append('\n').append(s);
         }
         return b.toString();
+    }
+
+    /** The first line of the cause's {@code toString()}: a deadlock's dump stays in the cause. */
+    private static String firstLine(Throwable cause) {
+        String s = cause.toString();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " (see the cause)";
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.weft.fiber.sim;
 
 import dev.weft.fiber.Channel;
 import dev.weft.fiber.Channels;
+import dev.weft.fiber.DeterministicScheduler;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.test.FiberTest;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -62,5 +63,11 @@ class OverdraftExampleTest {
         audit.close();
         auditor.join();
         assertTrue(account.balance >= 0, "overdrawn: balance " + account.balance);
+    }
+
+    /** The deadlock example of docs/testing.md: the two workers of {@link KnownRaces#forkChannelsDeadlock}. */
+    @FiberTest(seeds = 100, strategy = DeterministicScheduler.Strategy.PCT)
+    void forkChannelsNeverDeadlock(DeterministicScheduler scheduler) throws Exception {
+        KnownRaces.forkChannelsDeadlock(scheduler);
     }
 }
