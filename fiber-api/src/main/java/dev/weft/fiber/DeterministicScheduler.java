@@ -26,9 +26,20 @@ import java.util.Objects;
  * <p><b>A run.</b> {@link #run(Body)} starts the body as the root fiber, named {@code main}, and
  * drives every fiber of this scheduler on one carrier thread until all of them have ended. A
  * fiber started without a scheduler from inside a fiber of this scheduler runs on it too. A
- * scheduler runs once: after {@code run} returns or throws it is terminated. Fibers may be
- * started on it before {@code run}, from the thread that will call {@code run}; they are
- * runnable from the first step on.
+ * scheduler runs once: after {@code run} returns or throws it is terminated.
+ *
+ * <p><b>Without {@code run}.</b> Fibers started on the scheduler from outside
+ * ({@code Fiber.builder().scheduler(s).start(...)} on a test thread, then {@code join}) run too,
+ * on a carrier the scheduler starts for them, with the same seeded choices and virtual clock.
+ * What arrives from outside (new fibers, wake-ups by a real thread) is handed in only when every
+ * fiber inside waits and the threads that submitted are waiting themselves (as a thread in
+ * {@code join} is), or after {@code weft.deterministic.blockedMillis} of real time: so starting
+ * fibers and then joining them repeats with the seed, while a thread that keeps submitting as it
+ * computes brings its real timing in. In this mode a deadlock is logged (after
+ * {@code weft.deterministic.idleDeadlockMillis} of real time, default 1000, with nothing
+ * arriving) and the live fibers are cancelled, so that the joining thread does not hang; escapes
+ * are not watched. {@code run} is the way to get every guarantee below; a scheduler used this
+ * way cannot {@code run} afterwards.
  *
  * <p><b>Scheduling points.</b> The carrier picks the next task each time the running fiber
  * suspends: {@link Fiber#yield()}, a park (and so every Weft wait: join, sleep, channel

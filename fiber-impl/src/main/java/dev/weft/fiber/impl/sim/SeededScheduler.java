@@ -78,12 +78,24 @@ public final class SeededScheduler implements DeterministicScheduler {
      */
     static final long BLOCKED_MILLIS = Math.max(4, Long.getLong("weft.deterministic.blockedMillis", 200L));
 
+    /**
+     * Free-running mode: how long, in real milliseconds, the carrier waits with live fibers, none
+     * runnable, no time-out pending and nothing arriving from outside, before it takes that for a
+     * deadlock ({@code weft.deterministic.idleDeadlockMillis}, default 1000): it logs the dump and
+     * cancels the live fibers, so that threads joining them do not hang.
+     */
+    static final long IDLE_DEADLOCK_MILLIS = Math.max(1, Long.getLong("weft.deterministic.idleDeadlockMillis", 1000L));
+
+    private static final System.Logger LOG = System.getLogger(SeededScheduler.class.getName());
+
     /** How long the watch waits for a carrier it tried to free before it gives up on it. */
     private static final long RESCUE_MILLIS = 2_000;
 
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int DONE = 2;
+    /** Fibers were started from outside, without {@link #run}: see {@link #freeLoop}. */
+    private static final int FREE = 3;
 
     private final long seed;
     private final Strategy strategy;
@@ -111,6 +123,17 @@ public final class SeededScheduler implements DeterministicScheduler {
     private boolean shutdown;
     private long pinnedParks;
     private DeterminismViolationException violation;
+    /** Free-running mode: tasks submitted or woken from outside, in arrival order, not yet runnable. */
+    private final ArrayList<SimTask> inbox = new ArrayList<>();
+    /** Free-running mode: the threads that added to the inbox since it was last taken. */
+    private final ArrayList<Thread> outside = new ArrayList<>();
+    /** Free-running mode: inbox arrivals so far, and the real time of the last one. */
+    private long arrivals;
+    private long lastArrivalNanos;
+    /** Free-running mode: whether a carrier thread is running (it ends when no fiber is left). */
+    private boolean carrierAlive;
+    /** The thread inside {@link #run} while it starts the root fiber: its submission is the run's first. */
+    private Thread admitting;
 
     private volatile long now;
     private volatile Thread carrier;
@@ -141,24 +164,33 @@ public final class SeededScheduler implements DeterministicScheduler {
         if (caller != null && caller.scheduler() == this) {
             throw new IllegalStateException("run() called from " + caller + ", a fiber of " + this + " itself");
         }
+        Fiber<Void> r = Fiber.builder().name("main").scheduler(this).unstarted(() -> {
+            body.run();
+            return null;
+        });
+        Thread c = Thread.ofPlatform().name("weft-deterministic-" + seed).daemon(true).unstarted(this::carry);
         synchronized (lock) {
+            if (runState == FREE) {
+                throw new IllegalStateException(this + " is in use without run(): fibers were started on it from"
+                        + " outside a run; call run() on a fresh scheduler");
+            }
             if (runState != NEW) {
                 throw new IllegalStateException(this + " has already run; a deterministic scheduler runs once");
             }
             if (shutdown) {
                 throw new IllegalStateException(this + " was shut down before its run");
             }
-        }
-        Fiber<Void> r = Fiber.builder().name("main").scheduler(this).unstarted(() -> {
-            body.run();
-            return null;
-        });
-        root = r;
-        r.start();
-        Thread c = Thread.ofPlatform().name("weft-deterministic-" + seed).daemon(true).unstarted(this::carry);
-        synchronized (lock) {
             carrier = c;
             runState = RUNNING;
+            admitting = Thread.currentThread();
+        }
+        root = r;
+        try {
+            r.start();
+        } finally {
+            synchronized (lock) {
+                admitting = null;
+            }
         }
         c.start();
         try {
@@ -209,7 +241,7 @@ public final class SeededScheduler implements DeterministicScheduler {
         return t instanceof Exception e ? e : new RuntimeException(t);
     }
 
-    /** The carrier thread's body. */
+    /** The carrier thread's body in a run. */
     private void carry() {
         try {
             loop();
@@ -219,6 +251,37 @@ public final class SeededScheduler implements DeterministicScheduler {
             synchronized (lock) {
                 runState = DONE;
             }
+        }
+    }
+
+    /**
+     * Under the lock: the task to run at {@code step} (the runnable list is not empty), recorded
+     * in the trace; or a throw at the step limit.
+     */
+    private SimTask pick(int step, SimTask last) {
+        if (step >= MAX_STEPS) {
+            throw new IllegalStateException(this + " stopped after " + step + " steps (weft.deterministic.maxSteps):"
+                    + " virtual time stands still while fibers are runnable, so a fiber that spins on yield"
+                    + " waiting for time or for a thread never ends. Live fibers:\n"
+                    + DeadlockDump.of(live.values(), view));
+        }
+        int size = runnable.size();
+        SimTask next = runnable.remove(choice.pick(runnable, last, step));
+        steps.add(new Step(step, next.label, size, now));
+        if (!next.fiber) {
+            live.remove(next.number);
+        }
+        return next;
+    }
+
+    /** Runs one picked task on the carrier, without the lock. */
+    private void runTask(SimTask next, int step) {
+        running = next;
+        stepCount = step;
+        try {
+            next.task.run();
+        } finally {
+            running = null;
         }
     }
 
@@ -244,18 +307,7 @@ public final class SeededScheduler implements DeterministicScheduler {
                         }
                         throw deadlock(step);
                     }
-                    if (step >= MAX_STEPS) {
-                        throw new IllegalStateException(this + " stopped after " + step + " steps (weft.deterministic.maxSteps):"
-                                + " virtual time stands still while fibers are runnable, so a fiber that spins on yield"
-                                + " waiting for time or for a thread never ends. Live fibers:\n"
-                                + DeadlockDump.of(live.values(), view));
-                    }
-                    int size = runnable.size();
-                    next = runnable.remove(choice.pick(runnable, last, step));
-                    steps.add(new Step(step, next.label, size, now));
-                    if (!next.fiber) {
-                        live.remove(next.number);
-                    }
+                    next = pick(step, last);
                 } else {
                     next = null;
                 }
@@ -269,15 +321,189 @@ public final class SeededScheduler implements DeterministicScheduler {
                 continue;
             }
             step++;
-            running = next;
-            stepCount = step;
-            try {
-                next.task.run();
-            } finally {
-                running = null;
-            }
+            runTask(next, step);
             last = next;
         }
+    }
+
+    /**
+     * The carrier's loop in free-running mode: fibers were started from outside (a test thread
+     * calling {@code Fiber.builder().scheduler(s).start(...)} and then {@code join}), with no
+     * {@link #run}. Submissions and wake-ups from outside wait in the inbox and become runnable
+     * only when every fiber inside waits (nothing runnable, no time-out due) and the outside has
+     * settled: every thread that added to the inbox since it was last taken is waiting
+     * ({@code WAITING}, {@code TIMED_WAITING}) or has ended, or {@link #BLOCKED_MILLIS} have
+     * passed since the last arrival. A test thread that starts fibers and then joins them thus
+     * hands them over as one batch, whatever the real timing; one that keeps computing between
+     * submissions is cut off by the bound, which is where real time can leak into the run. The
+     * virtual clock jumps when nothing inside can run and nothing from outside is waiting. With
+     * live fibers, none runnable, no time-out and nothing arriving for
+     * {@link #IDLE_DEADLOCK_MILLIS}, the dump is logged and the live fibers are cancelled. The
+     * carrier ends when no fiber is left (the next submission starts another) or, after a
+     * shutdown, when the last fiber has ended.
+     */
+    private void freeLoop() {
+        int step;
+        synchronized (lock) {
+            step = steps.size();
+        }
+        SimTask last = null;
+        while (true) {
+            SimTask next = null;
+            List<Runnable> due;
+            List<Thread> settleOn = null;
+            long settleArrivals = 0;
+            List<FiberTask> cancelForDeadlock = null;
+            synchronized (lock) {
+                due = timers.takeDue(now);
+                if (due.isEmpty()) {
+                    if (!runnable.isEmpty()) {
+                        next = pick(step, last);
+                    } else if (!inbox.isEmpty()) {
+                        if (System.nanoTime() - lastArrivalNanos >= TimeUnit.MILLISECONDS.toNanos(BLOCKED_MILLIS)) {
+                            takeInbox();
+                            continue;
+                        }
+                        settleOn = List.copyOf(outside);
+                        settleArrivals = arrivals;
+                    } else if (!timers.isEmpty()) {
+                        now = timers.earliest();
+                        continue;
+                    } else if (live.isEmpty()) {
+                        endFreeCarrier();
+                        return;
+                    } else {
+                        long before = arrivals;
+                        long since = System.nanoTime();
+                        try {
+                            lock.wait(IDLE_DEADLOCK_MILLIS);
+                        } catch (InterruptedException e) {
+                            // a stray interrupt of the carrier: look again
+                        }
+                        boolean quiet = arrivals == before && runnable.isEmpty() && timers.isEmpty() && !live.isEmpty();
+                        if (quiet && System.nanoTime() - since >= TimeUnit.MILLISECONDS.toNanos(IDLE_DEADLOCK_MILLIS)) {
+                            cancelForDeadlock = freeDeadlock(step);
+                        } else {
+                            continue;
+                        }
+                    }
+                }
+            }
+            if (cancelForDeadlock != null) {
+                for (FiberTask f : cancelForDeadlock) {
+                    f.cancel(); // outside the lock: the cancel wakes the fiber, which takes the lock
+                }
+            } else if (settleOn != null) {
+                // Thread states are read without the lock, so that a submitter is never seen
+                // BLOCKED on it; the arrival count, checked again under the lock, says whether one
+                // came meanwhile (then look again).
+                if (settled(settleOn)) {
+                    synchronized (lock) {
+                        if (arrivals == settleArrivals) {
+                            takeInbox();
+                        }
+                    }
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                }
+            } else if (next == null) {
+                for (Runnable action : due) {
+                    if (action != null) {
+                        action.run();
+                    }
+                }
+            } else {
+                step++;
+                runTask(next, step);
+                last = next;
+            }
+        }
+    }
+
+    /** The free carrier thread's body: what ends its loop early (the step limit) is logged, not lost. */
+    private void carryFree() {
+        try {
+            freeLoop();
+        } catch (Throwable e) {
+            stop = e;
+            LOG.log(System.Logger.Level.WARNING, this + ": the carrier stopped; fibers still live are abandoned", e);
+            synchronized (lock) {
+                live.clear();
+                runnable.clear();
+                endFreeCarrier();
+            }
+        }
+    }
+
+    private static boolean settled(List<Thread> threads) {
+        for (Thread t : threads) {
+            Thread.State st = t.getState();
+            if (st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING && st != Thread.State.TERMINATED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Under the lock: the inbox becomes runnable, in arrival order. */
+    private void takeInbox() {
+        runnable.addAll(inbox);
+        inbox.clear();
+        outside.clear();
+    }
+
+    /** Under the lock: the free carrier ends (no fiber left); after a shutdown, the scheduler terminates. */
+    private void endFreeCarrier() {
+        carrierAlive = false;
+        carrier = null;
+        if (shutdown) {
+            runState = DONE;
+            terminated.countDown();
+        }
+    }
+
+    /** Under the lock: a deadlock in free-running mode is logged; returns the fibers to cancel. */
+    private List<FiberTask> freeDeadlock(int step) {
+        DeadlockException d = deadlock(step);
+        LOG.log(System.Logger.Level.WARNING, d.getMessage() + "\nThe live fibers are cancelled.");
+        List<FiberTask> all = new ArrayList<>();
+        for (SimTask t : live.values()) {
+            if (t.task instanceof FiberTask f) {
+                all.add(f);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Under the lock, from a thread that is not the carrier, outside a run: the task waits in the
+     * inbox, and a carrier is started if none is running (free-running mode).
+     */
+    private void arriveFromOutside(SimTask t) {
+        inbox.add(t);
+        Thread self = Thread.currentThread();
+        if (!outside.contains(self)) {
+            outside.add(self);
+        }
+        arrivals++;
+        lastArrivalNanos = System.nanoTime();
+        if (runState == NEW) {
+            runState = FREE;
+        }
+        if (!carrierAlive) {
+            carrierAlive = true;
+            Thread c = Thread.ofPlatform().name("weft-deterministic-" + seed).daemon(true).unstarted(this::carryFree);
+            carrier = c;
+            c.start();
+        } else {
+            lock.notifyAll(); // a carrier waiting for the outside
+        }
+    }
+
+    /** Under the lock: whether the caller submits from outside, with no run under way. */
+    private boolean fromOutsideFreely() {
+        Thread self = Thread.currentThread();
+        return (runState == NEW || runState == FREE) && self != carrier && self != admitting;
     }
 
     private DeadlockException deadlock(int step) {
@@ -350,7 +576,7 @@ public final class SeededScheduler implements DeterministicScheduler {
     /** Under the lock: a call that only the carrier may make during the run, made by another thread. */
     private void checkOnCarrier(String what, Runnable task) {
         Thread self = Thread.currentThread();
-        if (runState == RUNNING && self != carrier) {
+        if (runState == RUNNING && self != carrier && self != admitting) {
             SimTask t = task != null ? fibers.get(task) : null;
             Throwable where = new Throwable("the stack of the foreign call");
             String target = t != null ? t.label : task != null ? String.valueOf(task) : "";
@@ -375,6 +601,7 @@ public final class SeededScheduler implements DeterministicScheduler {
                 throw new RejectedExecutionException(this + (shutdown ? " is shut down" : " has finished its run"));
             }
             checkOnCarrier("execute", null);
+            boolean outsider = fromOutsideFreely();
             int number = ++numbers;
             SimTask t;
             if (task instanceof FiberTask) {
@@ -385,7 +612,11 @@ public final class SeededScheduler implements DeterministicScheduler {
             }
             live.put(number, t);
             choice.added(t);
-            runnable.add(t);
+            if (outsider) {
+                arriveFromOutside(t);
+            } else {
+                runnable.add(t);
+            }
         }
     }
 
@@ -418,6 +649,10 @@ public final class SeededScheduler implements DeterministicScheduler {
             SimTask t = fibers.get(fiber);
             if (t == null) {
                 throw new IllegalStateException(fiber + " was resumed on " + this + ", which never started it");
+            }
+            if (fromOutsideFreely()) {
+                arriveFromOutside(t);
+                return;
             }
             runnable.add(t);
             if (yielded) {
@@ -473,9 +708,11 @@ public final class SeededScheduler implements DeterministicScheduler {
     public void shutdown() {
         synchronized (lock) {
             shutdown = true;
-            if (runState == NEW) {
-                runState = DONE; // fibers started before a run that never came are abandoned
+            if (runState == NEW || (runState == FREE && !carrierAlive)) {
+                runState = DONE;
                 terminated.countDown();
+            } else if (runState == FREE) {
+                lock.notifyAll(); // the free carrier ends once its last fiber has
             }
         }
     }
