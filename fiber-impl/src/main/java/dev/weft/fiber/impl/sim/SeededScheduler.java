@@ -56,10 +56,15 @@ import java.util.random.RandomGenerator;
  *
  * <p><b>Why a run is reproducible.</b> Every input to a decision is a function of the seed and
  * of the run so far: the runnable list's order, the task numbers (assigned at first submission,
- * so the root fiber is {@code #1} unless fibers were started before the run), the labels (the
- * fiber's given name, never its JVM-wide id), virtual time (which moves only at decisions) and the
- * timers' order (deadline, then request order). Real time enters only the watch, which can end a
- * run but never steer it.
+ * so the root fiber is {@code #1}), the labels (the fiber's given name, never its JVM-wide id),
+ * virtual time (which moves only at decisions) and the timers' order (deadline, then request
+ * order). Real time enters only the watch, which can end a run but never steer it.
+ *
+ * <p><b>Free-running mode</b> ({@link #freeLoop}): a scheduler that fibers are started on from
+ * outside, with no {@code run}, gets a carrier of its own at the first such submission; what
+ * arrives from outside waits in an inbox until the outside has settled. There real time can
+ * steer (how long a submitting thread computes), which is why {@code run} is the way to get the
+ * guarantees.
  */
 public final class SeededScheduler implements DeterministicScheduler {
 
@@ -174,11 +179,11 @@ public final class SeededScheduler implements DeterministicScheduler {
                 throw new IllegalStateException(this + " is in use without run(): fibers were started on it from"
                         + " outside a run; call run() on a fresh scheduler");
             }
+            if (shutdown && steps.isEmpty()) {
+                throw new IllegalStateException(this + " was shut down before its run");
+            }
             if (runState != NEW) {
                 throw new IllegalStateException(this + " has already run; a deterministic scheduler runs once");
-            }
-            if (shutdown) {
-                throw new IllegalStateException(this + " was shut down before its run");
             }
             carrier = c;
             runState = RUNNING;
