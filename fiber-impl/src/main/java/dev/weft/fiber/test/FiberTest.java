@@ -34,7 +34,8 @@ import java.lang.annotation.Target;
  * <p>Seeds are {@link #firstSeed()}, {@code firstSeed + 1}, ... To rerun one: the system property
  * {@code weft.seed} (for example {@code mvn test -Dtest='MyTest#transfer' -Dweft.seed=417}) runs
  * that seed alone, in every {@code @FiberTest} that runs; or the attribute {@link #seed()}.
- * {@code weft.seeds} overrides {@link #seeds()} (for a longer search in a nightly build).
+ * {@code weft.seeds} overrides {@link #seeds()} (for a longer search in a nightly build), and
+ * {@code weft.strategy} overrides {@link #strategy()} (the rerun line then names it too).
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -27,6 +27,9 @@ public final class FiberTestExtension implements InvocationInterceptor, Paramete
     /** The system property that overrides {@link FiberTest#seeds()}. */
     public static final String SEEDS_PROPERTY = "weft.seeds";
 
+    /** The system property that overrides {@link FiberTest#strategy()} ({@code UNIFORM} or {@code PCT}). */
+    public static final String STRATEGY_PROPERTY = "weft.strategy";
+
     /** Creates the extension; JUnit does, through {@link FiberTest}'s {@code @ExtendWith}. */
     public FiberTestExtension() {
     }
@@ -75,10 +78,11 @@ public final class FiberTestExtension implements InvocationInterceptor, Paramete
                 throw new IllegalArgumentException("@FiberTest(seeds = " + seeds + ") on " + method + ": seeds must be at least 1");
             }
         }
+        DeterministicScheduler.Strategy strategy = strategy(config);
         String name = method.getDeclaringClass().getName() + "#" + method.getName();
         for (int i = 0; i < seeds; i++) {
             long seed = first + i;
-            DeterministicScheduler scheduler = Schedulers.deterministic(seed, config.strategy());
+            DeterministicScheduler scheduler = Schedulers.deterministic(seed, strategy);
             Object[] args = arguments.toArray();
             for (int a = 0; a < args.length; a++) {
                 if (types[a] == DeterministicScheduler.class) {
@@ -88,10 +92,25 @@ public final class FiberTestExtension implements InvocationInterceptor, Paramete
             Throwable failure = Explorer.runOnce(scheduler, s -> invoke(method, target, args));
             if (failure != null) {
                 String rerun = "mvn test -Dtest='" + method.getDeclaringClass().getSimpleName() + "#" + method.getName()
-                        + "' -D" + SEED_PROPERTY + "=" + seed + "   (or @FiberTest(seed = " + (seed == (int) seed ? "" + seed : seed + "L")
-                        + ", strategy = " + config.strategy() + "))";
+                        + "' -D" + SEED_PROPERTY + "=" + seed
+                        + (strategy != config.strategy() ? " -D" + STRATEGY_PROPERTY + "=" + strategy : "")
+                        + "   (or @FiberTest(seed = " + (seed == (int) seed ? "" + seed : seed + "L")
+                        + ", strategy = " + strategy + "))";
                 throw new FiberTestFailure(name, rerun, i + 1, scheduler.trace(), failure);
             }
+        }
+    }
+
+    private static DeterministicScheduler.Strategy strategy(FiberTest config) {
+        String value = System.getProperty(STRATEGY_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return config.strategy();
+        }
+        try {
+            return DeterministicScheduler.Strategy.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("system property " + STRATEGY_PROPERTY + " must be one of "
+                    + java.util.Arrays.toString(DeterministicScheduler.Strategy.values()) + ": '" + value + "'", e);
         }
     }
 

@@ -121,6 +121,20 @@ class FiberTestExtensionTest {
     }
 
     @Test
+    void theStrategyPropertyOverridesTheAttributeAndAppearsInTheRerunLine() {
+        System.setProperty(FiberTestExtension.STRATEGY_PROPERTY, "pct");
+        try {
+            TestExecutionSummary summary = launch(RacySample.class);
+            FiberTestFailure failure = assertInstanceOf(FiberTestFailure.class, summary.getFailures().get(0).getException());
+            assertEquals(DeterministicScheduler.Strategy.PCT, failure.strategy());
+            assertTrue(failure.getMessage().contains("-Dweft.seed=" + failure.seed() + " -Dweft.strategy=PCT"),
+                    failure.getMessage());
+        } finally {
+            System.clearProperty(FiberTestExtension.STRATEGY_PROPERTY);
+        }
+    }
+
+    @Test
     void theSeedAttributeRunsThatSeedAlone() {
         TestExecutionSummary summary = launch(OneSeedSample.class);
         assertEquals(0, summary.getTotalFailureCount());
