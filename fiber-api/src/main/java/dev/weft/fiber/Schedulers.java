@@ -70,8 +70,8 @@ public final class Schedulers {
     /**
      * A deterministic scheduler that makes exactly the decisions of {@code trace} (its seed and
      * strategy are the trace's). Each step runs the task the trace names; if the code under test
-     * behaves differently (the named task is not runnable, or the number of runnable tasks
-     * differs), the run stops with an {@link IllegalStateException} naming the first step that
+     * behaves differently (the named task is not runnable, the number of runnable tasks or the
+     * virtual time differs), the run stops with an {@link IllegalStateException} naming the first step that
      * diverged. After a faithful replay, {@link DeterministicScheduler#trace()} equals
      * {@code trace}.
      *

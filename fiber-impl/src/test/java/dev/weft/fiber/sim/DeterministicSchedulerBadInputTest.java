@@ -75,6 +75,16 @@ class DeterministicSchedulerBadInputTest {
     }
 
     @Test
+    void aReplayWhoseVirtualTimeDiffersStopsThere() throws Exception {
+        DeterministicScheduler original = Schedulers.deterministic(3);
+        original.run(() -> Fiber.sleep(Duration.ofMinutes(1)));
+        DeterministicScheduler replay = Schedulers.replay(original.trace());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> replay.run(() -> Fiber.sleep(Duration.ofMinutes(2))));
+        assertTrue(e.getMessage().contains("at virtual time 60000000000 ns, but this run is at 120000000000 ns"), e.getMessage());
+    }
+
+    @Test
     void theScheduleOfASeedIsNamedInToStringAndTheTrace() throws Exception {
         DeterministicScheduler s = Schedulers.deterministic(42, Strategy.PCT);
         assertEquals("DeterministicScheduler[seed=42, PCT]", s.toString());

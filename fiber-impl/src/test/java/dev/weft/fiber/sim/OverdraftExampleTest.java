@@ -31,14 +31,17 @@ class OverdraftExampleTest {
             this.audit = audit;
         }
 
+        // docs:begin withdraw
         void withdraw(String who, int amount) throws InterruptedException {
             if (balance >= amount) {
                 audit.send(who + " approved " + amount); // suspends until the auditor takes it
                 balance -= amount;
             }
         }
+        // docs:end
     }
 
+    // docs:begin overdraft-test
     @FiberTest(seeds = 1000)
     void withdrawalsNeverOverdraw() throws Exception {
         Channel<String> audit = Channels.rendezvous();
@@ -64,6 +67,7 @@ class OverdraftExampleTest {
         auditor.join();
         assertTrue(account.balance >= 0, "overdrawn: balance " + account.balance);
     }
+    // docs:end
 
     /** The deadlock example of docs/testing.md: the two workers of {@link KnownRaces#forkChannelsDeadlock}. */
     @FiberTest(seeds = 100, strategy = DeterministicScheduler.Strategy.PCT)

@@ -34,10 +34,10 @@ abstract sealed class Choice {
     }
 
     /**
-     * The index in {@code runnable} (not empty) of the task to run at step {@code step};
-     * {@code last} ran the step before (null at the first).
+     * The index in {@code runnable} (not empty) of the task to run at step {@code step}, at
+     * virtual time {@code now}; {@code last} ran the step before (null at the first).
      */
-    abstract int pick(List<SimTask> runnable, SimTask last, int step);
+    abstract int pick(List<SimTask> runnable, SimTask last, int step, long now);
 
     /** Uniformly at random. */
     static final class Uniform extends Choice {
@@ -48,7 +48,7 @@ abstract sealed class Choice {
         }
 
         @Override
-        int pick(List<SimTask> runnable, SimTask last, int step) {
+        int pick(List<SimTask> runnable, SimTask last, int step, long now) {
             return runnable.size() == 1 ? 0 : random.nextInt(runnable.size());
         }
     }
@@ -97,7 +97,7 @@ abstract sealed class Choice {
         }
 
         @Override
-        int pick(List<SimTask> runnable, SimTask last, int step) {
+        int pick(List<SimTask> runnable, SimTask last, int step, long now) {
             if (last != null) {
                 for (int i = 0; i < changePoints.length; i++) {
                     if (changePoints[i] == step) {
@@ -127,12 +127,16 @@ abstract sealed class Choice {
         }
 
         @Override
-        int pick(List<SimTask> runnable, SimTask last, int step) {
+        int pick(List<SimTask> runnable, SimTask last, int step, long now) {
             if (step >= trace.steps().size()) {
                 throw new IllegalStateException("replay diverged at step " + step + ": the trace ends after "
                         + trace.steps().size() + " steps, but " + runnable + " are still runnable");
             }
             Step expected = trace.steps().get(step);
+            if (expected.virtualNanos() != now) {
+                throw new IllegalStateException("replay diverged at step " + step + ": the trace ran " + expected.task()
+                        + " at virtual time " + expected.virtualNanos() + " ns, but this run is at " + now + " ns");
+            }
             for (int i = 0; i < runnable.size(); i++) {
                 if (runnable.get(i).label.equals(expected.task())) {
                     if (runnable.size() != expected.runnable()) {

@@ -271,7 +271,7 @@ public final class SeededScheduler implements DeterministicScheduler {
                     + DeadlockDump.of(live.values(), view));
         }
         int size = runnable.size();
-        SimTask next = runnable.remove(choice.pick(runnable, last, step));
+        SimTask next = runnable.remove(choice.pick(runnable, last, step, now));
         steps.add(new Step(step, next.label, size, now));
         if (!next.fiber) {
             live.remove(next.number);
