@@ -187,6 +187,19 @@ public interface FiberScheduler extends Executor, AutoCloseable {
     }
 
     /**
+     * The source of the random choices that Weft makes for a fiber of this scheduler (which of
+     * several ready clauses a {@link Select#select} completes). Called by a mounted fiber of this
+     * scheduler, on its carrier; the result is used at once and not kept. The default is the
+     * caller's {@link java.util.concurrent.ThreadLocalRandom}; a deterministic scheduler returns a
+     * generator seeded with its seed, so that those choices repeat with the seed too.
+     *
+     * @return a generator, for the caller's immediate use
+     */
+    default java.util.random.RandomGenerator random() {
+        return java.util.concurrent.ThreadLocalRandom.current();
+    }
+
+    /**
      * Stops accepting new fibers. Fibers already started run to completion, carriers end
      * once there is no work left. Does not wait; see {@link #awaitTermination(Duration)}.
      */

@@ -42,6 +42,49 @@ public final class Schedulers {
     }
 
     /**
+     * A deterministic scheduler for tests, with the {@link DeterministicScheduler.Strategy#UNIFORM
+     * UNIFORM} strategy: one carrier, a virtual clock, and at every scheduling point the next task
+     * picked by a pseudo-random generator seeded with {@code seed}, so the same seed gives the same
+     * interleaving on every run. See {@link DeterministicScheduler}.
+     *
+     * @param seed the seed of the choices; any value
+     * @return a new scheduler; start its work with {@link DeterministicScheduler#run}
+     */
+    public static DeterministicScheduler deterministic(long seed) {
+        return deterministic(seed, DeterministicScheduler.Strategy.UNIFORM);
+    }
+
+    /**
+     * As {@link #deterministic(long)}, with the given strategy.
+     *
+     * @param seed the seed of the choices; any value
+     * @param strategy how the next task is picked
+     * @return a new scheduler; start its work with {@link DeterministicScheduler#run}
+     * @throws NullPointerException if {@code strategy} is null
+     */
+    public static DeterministicScheduler deterministic(long seed, DeterministicScheduler.Strategy strategy) {
+        Objects.requireNonNull(strategy, "strategy");
+        return FiberProvider.get().deterministic(seed, strategy, null);
+    }
+
+    /**
+     * A deterministic scheduler that makes exactly the decisions of {@code trace} (its seed and
+     * strategy are the trace's). Each step runs the task the trace names; if the code under test
+     * behaves differently (the named task is not runnable, the number of runnable tasks or the
+     * virtual time differs), the run stops with an {@link IllegalStateException} naming the first step that
+     * diverged. After a faithful replay, {@link DeterministicScheduler#trace()} equals
+     * {@code trace}.
+     *
+     * @param trace a recorded trace, as {@link DeterministicScheduler#trace()} returned it
+     * @return a new scheduler; start its work with {@link DeterministicScheduler#run}
+     * @throws NullPointerException if {@code trace} is null
+     */
+    public static DeterministicScheduler replay(DeterministicScheduler.Trace trace) {
+        Objects.requireNonNull(trace, "trace");
+        return FiberProvider.get().deterministic(trace.seed(), trace.strategy(), trace);
+    }
+
+    /**
      * The scheduler used by fibers started without one: work-stealing, one carrier per available
      * processor, daemon carriers, created on first use and never shut down (its
      * {@code shutdown} methods throw {@link UnsupportedOperationException}).

@@ -42,12 +42,17 @@ class NoImplementationTest {
         assertTrue(fifo.getMessage().contains(IMPL_COORDINATES), fifo.getMessage());
         IllegalStateException def = assertThrows(IllegalStateException.class, Schedulers::defaultScheduler);
         assertTrue(def.getMessage().contains(IMPL_COORDINATES), def.getMessage());
+        IllegalStateException det = assertThrows(IllegalStateException.class, () -> Schedulers.deterministic(1));
+        assertTrue(det.getMessage().contains(IMPL_COORDINATES), det.getMessage());
     }
 
     @Test
     void argumentChecksOfTheApiComeBeforeTheImplementationLookup() {
         assertThrows(IllegalArgumentException.class, () -> Schedulers.workStealing(0));
         assertThrows(IllegalArgumentException.class, () -> Schedulers.fifo(-1));
+        assertEquals("strategy", assertThrows(NullPointerException.class,
+                () -> Schedulers.deterministic(1, null)).getMessage());
+        assertEquals("trace", assertThrows(NullPointerException.class, () -> Schedulers.replay(null)).getMessage());
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
                 () -> Fiber.sleep(Duration.ofMillis(-1)));
         assertTrue(negative.getMessage().contains("negative"), negative.getMessage());

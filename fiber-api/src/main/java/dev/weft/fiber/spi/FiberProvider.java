@@ -1,5 +1,6 @@
 package dev.weft.fiber.spi;
 
+import dev.weft.fiber.DeterministicScheduler;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 
@@ -86,6 +87,21 @@ public interface FiberProvider {
      * @return a new scheduler
      */
     FiberScheduler fifo(int parallelism);
+
+    /**
+     * Backs {@link dev.weft.fiber.Schedulers#deterministic(long, DeterministicScheduler.Strategy)}
+     * and {@link dev.weft.fiber.Schedulers#replay(DeterministicScheduler.Trace)}. The default
+     * throws {@link UnsupportedOperationException}, for an implementation without one.
+     *
+     * @param seed the seed of the choices
+     * @param strategy the strategy, not null
+     * @param replay the trace to follow, or null to choose with the seed
+     * @return a new scheduler
+     */
+    default DeterministicScheduler deterministic(long seed, DeterministicScheduler.Strategy strategy,
+                                                 DeterministicScheduler.Trace replay) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no deterministic scheduler");
+    }
 
     /**
      * Backs {@link dev.weft.fiber.Schedulers#defaultScheduler()}.

@@ -1,5 +1,6 @@
 package dev.weft.fiber.impl;
 
+import dev.weft.fiber.DeterministicScheduler;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.core.FiberImpl;
@@ -7,6 +8,8 @@ import dev.weft.fiber.impl.exec.FiberLocals;
 import dev.weft.fiber.impl.sched.CarrierPool;
 import dev.weft.fiber.impl.sched.FifoScheduler;
 import dev.weft.fiber.impl.sched.WorkStealingScheduler;
+import dev.weft.fiber.impl.sim.FiberView;
+import dev.weft.fiber.impl.sim.SeededScheduler;
 import dev.weft.fiber.spi.FiberProvider;
 
 import java.util.concurrent.Callable;
@@ -47,7 +50,7 @@ public final class WeftFiberProvider implements FiberProvider {
     @Override
     public <V> Fiber<V> newFiber(Callable<V> task, String name, FiberScheduler scheduler,
                                  Fiber.UncaughtExceptionHandler handler, boolean carrierAffinity) {
-        return FiberLocals.inherit(new FiberImpl<>(task, name, scheduler != null ? scheduler : DefaultScheduler.INSTANCE,
+        return FiberLocals.inherit(new FiberImpl<>(task, name, schedulerOrDefault(scheduler),
                 handler, carrierAffinity));
     }
 
@@ -60,9 +63,38 @@ public final class WeftFiberProvider implements FiberProvider {
             task.run();
             return null;
         } : task;
-        return FiberLocals.inherit(new FiberImpl<>(body, name, scheduler != null ? scheduler : DefaultScheduler.INSTANCE,
+        return FiberLocals.inherit(new FiberImpl<>(body, name, schedulerOrDefault(scheduler),
                 handler, carrierAffinity));
     }
+
+    /**
+     * The scheduler of a fiber started without one: the default scheduler, except inside a fiber of
+     * a deterministic scheduler, whose fibers stay on it (so code under test that starts fibers with
+     * {@code Fiber.start} is explored with the rest).
+     */
+    private static FiberScheduler schedulerOrDefault(FiberScheduler scheduler) {
+        if (scheduler != null) {
+            return scheduler;
+        }
+        FiberImpl<?> current = FiberImpl.current();
+        if (current != null && current.scheduler() instanceof DeterministicScheduler d) {
+            return d;
+        }
+        return DefaultScheduler.INSTANCE;
+    }
+
+    /** The deterministic scheduler's view of the fibers it runs (it may not name the core itself). */
+    private static final FiberView FIBER_VIEW = new FiberView() {
+        @Override
+        public Fiber<?> fiberOf(Runnable task) {
+            return task instanceof FiberImpl.Task t ? t.fiber() : null;
+        }
+
+        @Override
+        public StackTraceElement[] stackOf(Runnable task) {
+            return task instanceof FiberImpl.Task t ? t.fiber().suspendedStackTrace() : new StackTraceElement[0];
+        }
+    };
 
     @Override
     public Fiber<?> currentFiber() {
@@ -108,6 +140,12 @@ public final class WeftFiberProvider implements FiberProvider {
     @Override
     public FiberScheduler fifo(int parallelism) {
         return new FifoScheduler(parallelism);
+    }
+
+    @Override
+    public DeterministicScheduler deterministic(long seed, DeterministicScheduler.Strategy strategy,
+                                                DeterministicScheduler.Trace replay) {
+        return new SeededScheduler(seed, strategy, replay, FIBER_VIEW);
     }
 
     @Override

@@ -5,7 +5,7 @@ import dev.weft.fiber.SelectClause;
 import dev.weft.fiber.impl.core.Strand;
 
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * {@code Select.select} and {@code Select.selectOrdered} over {@link WeftChannel}s.
@@ -135,7 +135,7 @@ final class ChannelSelect {
                                          DefaultClause<? extends R> fallback, int fallbackAt, boolean ordered) {
         boolean timeoutReady = timeout != null && timeout.nanos == 0L;
         if (fallback != null && timeoutReady) {
-            boolean timeoutWins = ordered ? timeoutAt < fallbackAt : ThreadLocalRandom.current().nextBoolean();
+            boolean timeoutWins = ordered ? timeoutAt < fallbackAt : Strand.random(Strand.current()).nextBoolean();
             return timeoutWins ? timeout.action.get() : fallback.action.get();
         }
         return fallback != null ? fallback.action.get() : timeout.action.get();
@@ -247,7 +247,8 @@ final class ChannelSelect {
             o[i] = i;
         }
         if (!ordered && n > 1) {
-            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            // The scheduler's source: a deterministic scheduler's is seeded, so the pick repeats with the seed.
+            RandomGenerator rnd = Strand.random(Strand.current());
             for (int i = n - 1; i > 0; i--) {
                 int j = rnd.nextInt(i + 1);
                 int t = o[i];

@@ -1224,6 +1224,16 @@ public final class FiberImpl<V> implements Fiber<V> {
         };
     }
 
+    /**
+     * The frames of this fiber while it is suspended (parked or yielded and not mounted), innermost
+     * first; empty while it runs, before it starts and after it ends. The caller must make sure the
+     * fiber cannot be mounted while the frames are read: the deterministic scheduler calls it on
+     * its only carrier, between two tasks.
+     */
+    public StackTraceElement[] suspendedStackTrace() {
+        return body.stackTrace();
+    }
+
     /** For example {@code Fiber[#12,worker,PARKED]}. */
     @Override
     public String toString() {

@@ -114,6 +114,15 @@ public final class Strand {
     }
 
     /**
+     * The random source for choices made on behalf of {@code self}: its scheduler's
+     * {@link dev.weft.fiber.FiberScheduler#random()} for a fiber (seeded under a deterministic
+     * scheduler), the thread's {@link java.util.concurrent.ThreadLocalRandom} for a thread.
+     */
+    public static java.util.random.RandomGenerator random(Object self) {
+        return self instanceof FiberImpl<?> f ? f.scheduler().random() : java.util.concurrent.ThreadLocalRandom.current();
+    }
+
+    /**
      * A short name for diagnostics ({@code toString} of synchronizers).
      *
      * @param strand a strand, or null

@@ -86,7 +86,7 @@ class CompletionSignal {
                 break;
             }
         }
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0L;
+        long deadline = nanos > 0 ? Strand.nanoTime(self) + nanos : 0L; // the waiter's clock (virtual in a deterministic run)
         boolean signalled = false;
         try {
             for (;;) {
@@ -99,7 +99,7 @@ class CompletionSignal {
                 }
                 long wait = 0L;
                 if (nanos > 0) {
-                    wait = deadline - System.nanoTime();
+                    wait = deadline - Strand.nanoTime(self);
                     if (wait <= 0) {
                         return false;
                     }

@@ -83,6 +83,15 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
 
         abstract String describe();
 
+        /**
+         * The clock of the executor's delays ({@code schedule}): the clock its strands wait by.
+         * Virtual threads park in real time; raw fibers on their scheduler's clock (virtual under a
+         * deterministic scheduler).
+         */
+        long nanoTime() {
+            return System.nanoTime();
+        }
+
         static Mode virtualThreads(FiberScheduler scheduler) {
             ThreadFactory factory = VirtualThreadBuilders.builderOn(scheduler).factory();
             return new Mode(scheduler) {
@@ -122,6 +131,11 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
                 @Override
                 String describe() {
                     return "fibers on " + scheduler;
+                }
+
+                @Override
+                long nanoTime() {
+                    return scheduler.nanoTime();
                 }
             };
         }
@@ -380,7 +394,7 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
         if (n == 0) {
             throw new IllegalArgumentException("'tasks' is empty");
         }
-        long deadline = System.nanoTime() + nanos;
+        long deadline = Strand.nanoTime(Strand.current()) + nanos; // the caller's clock: it waits by it
         InvokeAnyCollector<T> collector = new InvokeAnyCollector<>(n);
         List<Future<T>> futures = new ArrayList<>(n);
         try {
@@ -433,7 +447,7 @@ class FiberPerTaskExecutor extends AbstractExecutorService {
         }
 
         T await(boolean timed, long deadline) throws InterruptedException, ExecutionException, TimeoutException {
-            long nanos = timed ? Math.max(0L, deadline - System.nanoTime()) : -1L;
+            long nanos = timed ? Math.max(0L, deadline - Strand.nanoTime(Strand.current())) : -1L;
             if (!awaitSignal(nanos)) {
                 throw new TimeoutException();
             }

@@ -62,7 +62,7 @@ final class ScheduledFiberPerTaskExecutor extends FiberPerTaskExecutor implement
     final class DelayedTask<V> extends TaskFuture<V> implements RunnableScheduledFuture<V> {
         private final Callable<V> callable;
         private final long period;
-        /** The next time it is due, in {@code System.nanoTime()} terms. */
+        /** The next time it is due, in the terms of {@code mode.nanoTime()} (the clock its strand waits by). */
         private volatile long time;
         volatile int phase;
         /** Its strand while it waits, for the wake-up of a cancel or {@code shutdownNow}. */
@@ -85,7 +85,7 @@ final class ScheduledFiberPerTaskExecutor extends FiberPerTaskExecutor implement
                         return callable.call();
                     }
                     callable.call(); // a throw ends the task: the future fails, no further runs
-                    time = period > 0 ? time + period : System.nanoTime() - period;
+                    time = period > 0 ? time + period : mode.nanoTime() - period;
                     phase = WAITING; // volatile: then shutdown()'s cancel is seen below, or it sees WAITING
                     if (isShutdown()) {
                         cancel(false);
@@ -106,7 +106,7 @@ final class ScheduledFiberPerTaskExecutor extends FiberPerTaskExecutor implement
                     if (isDone() || phase != WAITING) {
                         return false;
                     }
-                    long delay = time - System.nanoTime();
+                    long delay = time - mode.nanoTime();
                     if (delay <= 0) {
                         return PHASE.compareAndSet(this, WAITING, RUNNING);
                     }
@@ -147,7 +147,7 @@ final class ScheduledFiberPerTaskExecutor extends FiberPerTaskExecutor implement
 
         @Override
         public long getDelay(TimeUnit unit) {
-            return unit.convert(time - System.nanoTime(), TimeUnit.NANOSECONDS);
+            return unit.convert(time - mode.nanoTime(), TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -161,7 +161,7 @@ final class ScheduledFiberPerTaskExecutor extends FiberPerTaskExecutor implement
 
     private <V> DelayedTask<V> schedule(Callable<V> callable, long delay, long period, TimeUnit unit) {
         Objects.requireNonNull(unit, "unit");
-        long time = System.nanoTime() + Math.max(0L, unit.toNanos(delay));
+        long time = mode.nanoTime() + Math.max(0L, unit.toNanos(delay));
         DelayedTask<V> task = new DelayedTask<>(callable, time, period);
         scheduled.add(task); // before its strand starts, so that shutdownNow sees it from the start
         try {

@@ -49,11 +49,24 @@ class ImplPackagesHaveNoCycleTest {
     void theCoreKnowsSchedulersAndTimersOnlyThroughTheSpi() throws Exception {
         Map<String, Set<String>> graph = packageGraph();
         Set<String> core = graph.get("core");
-        for (String p : List.of("sched", "timer", "channel", "sync", "exec", "scope", "gen", "io")) {
+        for (String p : List.of("sched", "timer", "channel", "sync", "exec", "scope", "gen", "io", "sim")) {
             assertFalse(core.contains(p), "impl.core depends on impl." + p + ": " + core);
         }
         assertFalse(graph.get("sched").contains("core"), "impl.sched depends on the fiber core: " + graph.get("sched"));
         assertFalse(graph.get("timer").contains("core"), "impl.timer depends on the fiber core: " + graph.get("timer"));
+    }
+
+    @Test
+    void theDeterministicSchedulerKnowsFibersOnlyThroughTheSpiAndItsView() throws Exception {
+        Map<String, Set<String>> graph = packageGraph();
+        Set<String> sim = graph.get("sim");
+        assertTrue(sim != null, "impl.sim is missing from " + graph.keySet());
+        // Like sched and timer: the core reaches it only through FiberScheduler, and what it needs
+        // of a fiber beyond the SPI (its stack, for the deadlock dump) comes in through FiberView,
+        // which the composition root implements.
+        for (String p : List.of("core", "sched", "timer", "channel", "sync", "exec", "scope", "gen", "io")) {
+            assertFalse(sim.contains(p), "impl.sim depends on impl." + p + ": " + sim);
+        }
     }
 
     /** Package (relative to impl, "" for impl itself) to the impl packages its classes name. */

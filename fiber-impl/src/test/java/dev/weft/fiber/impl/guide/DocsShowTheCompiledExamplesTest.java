@@ -32,7 +32,9 @@ class DocsShowTheCompiledExamplesTest {
         return Stream.of(
                 Arguments.of("docs/channels.md", List.of("fiber-impl/src/test/java/dev/weft/fiber/impl/guide/ChannelGuideExamplesTest.java")),
                 Arguments.of("docs/executors.md", List.of("fiber-impl/src/test/java/dev/weft/fiber/impl/guide/ExecutorGuideExamplesTest.java")),
-                Arguments.of("docs/io.md", List.of("fiber-bench/src/test/java/dev/weft/bench/io/IoGuideExamplesTest.java")));
+                Arguments.of("docs/io.md", List.of("fiber-bench/src/test/java/dev/weft/bench/io/IoGuideExamplesTest.java")),
+                Arguments.of("docs/testing.md", List.of("fiber-impl/src/test/java/dev/weft/fiber/sim/TestingGuideExamplesTest.java",
+                        "fiber-impl/src/test/java/dev/weft/fiber/sim/OverdraftExampleTest.java")));
     }
 
     @ParameterizedTest(name = "{0}")
