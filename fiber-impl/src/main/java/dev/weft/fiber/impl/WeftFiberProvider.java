@@ -3,6 +3,7 @@ package dev.weft.fiber.impl;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.core.FiberImpl;
+import dev.weft.fiber.impl.diag.Diagnostics;
 import dev.weft.fiber.impl.exec.FiberLocals;
 import dev.weft.fiber.impl.sched.CarrierPool;
 import dev.weft.fiber.impl.sched.FifoScheduler;
@@ -35,6 +36,7 @@ public final class WeftFiberProvider implements FiberProvider {
                     + "  (Maven Surefire/exec: add it to argLine or the java arguments; an executable JAR: "
                     + "manifest attribute 'Add-Exports: java.base/jdk.internal.vm'). See Weft's README.");
         }
+        Diagnostics.install(); // the scheduler MBeans and JFR hooks, before the first scheduler exists
     }
 
     /** The default scheduler, created on first use. */
