@@ -510,11 +510,16 @@ public final class FiberImpl<V> implements Fiber<V> {
     }
 
     private void reportUncaught(Throwable error) {
-        if (extras == null || extras.handler == null) {
-            return; // the exception reaches join()/get(); nothing else is owed
-        }
+        UncaughtExceptionHandler h = extras != null ? extras.handler : null;
         try {
-            extras.handler.uncaughtException(this, error);
+            if (h == null) {
+                h = scheduler.uncaughtExceptionHandler();
+            }
+            if (h == null) {
+                logUncaught(error);
+                return;
+            }
+            h.uncaughtException(this, error);
         } catch (Throwable handlerFailure) {
             // Failure isolation at the boundary: the handler is user code, and the outcome stays
             // the task's. Its failure is kept as a suppressed exception of the task's, except when
@@ -528,6 +533,16 @@ public final class FiberImpl<V> implements Fiber<V> {
                 }
             }
         }
+    }
+
+    /**
+     * The default report of an exception that ended a fiber with no handler, neither its own nor
+     * its scheduler's: a warning through {@link System.Logger} {@code dev.weft.fiber.uncaught}
+     * with the fiber's name and the stack. A failing log handler is the caller's to catch.
+     */
+    private void logUncaught(Throwable error) {
+        System.getLogger("dev.weft.fiber.uncaught").log(System.Logger.Level.WARNING,
+                "Uncaught exception in fiber \"" + name() + "\" (#" + id() + ") on " + scheduler, error);
     }
 
     /** As {@link #submit}, from the carrier's own stack, where the carrier is known without a lookup. */

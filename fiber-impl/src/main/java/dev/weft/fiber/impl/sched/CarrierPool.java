@@ -821,6 +821,19 @@ public abstract class CarrierPool implements FiberScheduler {
     // ----------------------------------------------------------------------------------------
     // Shutdown and stats
 
+    /** See {@link #uncaughtExceptionHandler()}; volatile: set by any thread, read by carriers as fibers end. */
+    private volatile dev.weft.fiber.Fiber.UncaughtExceptionHandler uncaughtHandler;
+
+    @Override
+    public dev.weft.fiber.Fiber.UncaughtExceptionHandler uncaughtExceptionHandler() {
+        return uncaughtHandler;
+    }
+
+    @Override
+    public void setUncaughtExceptionHandler(dev.weft.fiber.Fiber.UncaughtExceptionHandler handler) {
+        uncaughtHandler = handler;
+    }
+
     /** Counts a park (or yield) that could not unmount its fiber; see {@link SchedulerStats}. */
     @Override
     public final void fiberPinned(Runnable fiber, boolean park) {
