@@ -45,7 +45,7 @@ final class ParkObserver implements FiberObserver {
                 return blocker;
             }
             long deadline = nanos > 0 ? fiber.scheduler().nanoTime() + nanos : 0L;
-            return new ParkRecord(blocker, System.nanoTime(), deadline, park, pinned);
+            return new ParkRecord(blocker, System.nanoTime(), deadline, nanos, park, pinned);
         } catch (Throwable e) {
             return blocker; // no memory for the record: the park goes on untimed
         }
@@ -81,7 +81,7 @@ final class ParkObserver implements FiberObserver {
                 if (e.shouldCommit()) {
                     fill(e, fiber);
                     e.blocker = Blockers.describe(r.blocker);
-                    e.timeout = r.deadline == 0 ? 0 : Math.max(0L, r.deadline - fiber.scheduler().nanoTime());
+                    e.timeout = r.timeout;
                     e.commit();
                 }
             }

@@ -13,15 +13,19 @@ final class ParkRecord {
     final long since;
     /** The park's deadline in its scheduler's clock, or 0 for an untimed park. */
     final long deadline;
+    /** The longest wait asked for, in nanoseconds; 0 for none. */
+    final long timeout;
     final WeftEvents.FiberPark parkEvent;
     final WeftEvents.FiberPinned pinnedEvent;
     /** Set if the park turned out pinned, with why. */
     volatile String pinReason;
 
-    ParkRecord(Object blocker, long since, long deadline, WeftEvents.FiberPark parkEvent, WeftEvents.FiberPinned pinnedEvent) {
+    ParkRecord(Object blocker, long since, long deadline, long timeout,
+               WeftEvents.FiberPark parkEvent, WeftEvents.FiberPinned pinnedEvent) {
         this.blocker = blocker;
         this.since = since;
         this.deadline = deadline;
+        this.timeout = timeout;
         this.parkEvent = parkEvent;
         this.pinnedEvent = pinnedEvent;
     }

@@ -59,6 +59,7 @@ final class WeftEvents {
         @Description("What the fiber waited on")
         String blocker;
         @Label("Timeout")
+        @Description("The longest wait asked for; 0 for none")
         @Timespan(Timespan.NANOSECONDS)
         long timeout;
     }
