@@ -42,6 +42,8 @@ public record FiberDump(Instant time, List<SchedulerSection> schedulers) {
     private static final int NAMES_PER_GROUP = 8;
 
     /**
+     * Creates a dump; {@link #take()} is how users get one.
+     *
      * @param time       when the dump was taken
      * @param schedulers one section per scheduler
      * @throws NullPointerException if an argument is null
@@ -71,6 +73,8 @@ public record FiberDump(Instant time, List<SchedulerSection> schedulers) {
      */
     public record SchedulerSection(String name, SchedulerStats stats, List<FiberInfo> fibers) {
         /**
+         * Creates a section.
+         *
          * @param name   the scheduler's name
          * @param stats  its counters
          * @param fibers its live fibers
@@ -104,6 +108,8 @@ public record FiberDump(Instant time, List<SchedulerSection> schedulers) {
                             Duration timeInState, String blocker, Duration deadline, String carrier,
                             List<StackTraceElement> stack) {
         /**
+         * Creates the description of one fiber.
+         *
          * @throws NullPointerException if {@code name}, {@code state}, {@code detail},
          *         {@code scheduler} or {@code stack} is null
          */

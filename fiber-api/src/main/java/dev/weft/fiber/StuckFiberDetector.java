@@ -95,6 +95,8 @@ public interface StuckFiberDetector extends AutoCloseable {
      */
     record Report(Instant time, Duration threshold, List<FiberDump.FiberInfo> stuck) {
         /**
+         * Creates a report.
+         *
          * @throws NullPointerException if an argument is null
          */
         public Report {
