@@ -293,8 +293,9 @@ public final class FiberImpl<V> implements Fiber<V> {
     /**
      * What this fiber waits on while it parks (see {@link #blocker()}), else null. Written only
      * by the fiber itself: before the release store of {@code PARKING}, whose successors
-     * ({@code PARKED}, volatile) publish it to a dump, and cleared when the park returns. Fits
-     * the object's alignment padding (80 bytes with or without it).
+     * ({@code PARKED}, volatile) publish it to a dump, and cleared when the park returns. It
+     * takes what was alignment padding: a 12-byte header and 64 bytes of fields round up to 80
+     * without it, 80 with it ({@code ParkedFiberFootprintTest} prints {@code FiberImpl=80}).
      */
     private Object blocker;
 
