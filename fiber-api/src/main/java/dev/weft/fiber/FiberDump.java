@@ -285,7 +285,8 @@ public record FiberDump(Instant time, List<SchedulerSection> schedulers) {
      * {@code threads} ({@code tid} is the fiber id, {@code state} the nearest
      * {@link Thread.State}, {@code stack} the frames as strings) and {@code threadCount}. Weft
      * adds {@code fiberState}, {@code scheduler}, {@code parkBlocker} (as the JDK gives it for a
-     * parked thread), {@code carrierName} and {@code timeInStateMillis} where known.
+     * parked thread), {@code carrierName} and {@code timeInStateMillis} where known to each
+     * thread, and {@code schedulerStats} (the {@link SchedulerStats} counts) to each container.
      *
      * @return the JSON text
      */
@@ -311,7 +312,16 @@ public record FiberDump(Instant time, List<SchedulerSection> schedulers) {
                 appendThread(sb, f, stamp);
             }
             sb.append(firstThread ? "],\n" : "\n        ],\n");
-            sb.append("        \"threadCount\": \"").append(s.fibers().size()).append("\"\n      }");
+            sb.append("        \"threadCount\": \"").append(s.fibers().size()).append("\",\n");
+            SchedulerStats st = s.stats();
+            sb.append("        \"schedulerStats\": {\"carriers\": ").append(st.carriers())
+                    .append(", \"parallelism\": ").append(st.parallelism())
+                    .append(", \"compensating\": ").append(st.compensating())
+                    .append(", \"compensationsTotal\": ").append(st.compensationsTotal())
+                    .append(", \"tasksRun\": ").append(st.tasksRun())
+                    .append(", \"steals\": ").append(st.steals())
+                    .append(", \"queued\": ").append(st.queued())
+                    .append(", \"pinnedParks\": ").append(st.pinnedParks()).append("}\n      }");
         }
         sb.append("\n    ]\n  }\n}\n");
         return sb.toString();
