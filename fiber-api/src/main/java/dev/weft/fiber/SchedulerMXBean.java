@@ -2,7 +2,8 @@ package dev.weft.fiber;
 
 /**
  * The management interface of one Weft scheduler, registered with the platform MBean server as
- * {@code dev.weft:type=Scheduler,name=<scheduler name>} while the scheduler runs (from its
+ * {@code dev.weft:type=Scheduler,name=<scheduler name>} (for example
+ * {@code name=work-stealing-1}; quoted only if the name has a character that needs it) while the scheduler runs (from its
  * creation until it has terminated), in the spirit of the JDK's
  * {@code jdk.management.VirtualThreadSchedulerMXBean}. Each attribute is read on its own, without
  * stopping the scheduler. Obtain a proxy with

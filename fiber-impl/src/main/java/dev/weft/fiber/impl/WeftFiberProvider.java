@@ -36,7 +36,11 @@ public final class WeftFiberProvider implements FiberProvider {
                     + "  (Maven Surefire/exec: add it to argLine or the java arguments; an executable JAR: "
                     + "manifest attribute 'Add-Exports: java.base/jdk.internal.vm'). See Weft's README.");
         }
-        Diagnostics.install(); // the scheduler MBeans and JFR hooks, before the first scheduler exists
+        try {
+            Diagnostics.install(); // the scheduler MBeans and JFR hooks, before the first scheduler exists
+        } catch (LinkageError noModule) {
+            // a run-time image without jdk.jfr or java.management: fibers work, without diagnostics
+        }
     }
 
     /** The default scheduler, created on first use. */

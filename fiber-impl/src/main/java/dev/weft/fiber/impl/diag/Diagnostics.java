@@ -120,17 +120,32 @@ public final class Diagnostics {
         }
     }
 
-    /** Installs the fiber observer while a detector is open or a recording runs, removes it otherwise. Caller holds the class. */
+    /**
+     * Installs the fiber observer while a detector is open or a recording runs, removes it
+     * otherwise. Caller holds the class. {@link ParkObserver} is loaded only here, when first
+     * needed: its initialisation looks up JFR event types, which a JVM that neither records nor
+     * detects should not pay for at start-up.
+     */
     private static void refreshObserver() {
-        ParkObserver.INSTANCE.timing = detectors > 0;
-        FiberImpl.observe(detectors > 0 || recording ? ParkObserver.INSTANCE : null);
+        if (detectors > 0 || recording) {
+            ParkObserver.INSTANCE.timing = detectors > 0;
+            FiberImpl.observe(ParkObserver.INSTANCE);
+        } else {
+            FiberImpl.observe(null);
+        }
     }
 
     // ----------------------------------------------------------------------------------------
     // JMX
 
+    /**
+     * {@code dev.weft:type=Scheduler,name=<pool name>}; the name is quoted only if it has a
+     * character an unquoted value may not (Weft's pool names, such as {@code work-stealing-1}, have none).
+     */
     static ObjectName schedulerName(CarrierPool p) throws javax.management.MalformedObjectNameException {
-        return new ObjectName("dev.weft:type=Scheduler,name=" + ObjectName.quote(p.name()));
+        String n = p.name();
+        boolean plain = n.chars().noneMatch(c -> ",=:\"*?\n".indexOf(c) >= 0);
+        return new ObjectName("dev.weft:type=Scheduler,name=" + (plain ? n : ObjectName.quote(n)));
     }
 
     private static void registerPool(CarrierPool p) {

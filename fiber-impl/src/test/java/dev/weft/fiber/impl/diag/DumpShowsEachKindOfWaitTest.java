@@ -12,6 +12,12 @@ import dev.weft.fiber.impl.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.weft.fiber.io.FiberServerSocketChannel;
+import dev.weft.fiber.io.FiberSocketChannel;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +40,7 @@ class DumpShowsEachKindOfWaitTest {
     void eachKindOfWaitHasItsStateBlockerAndFrames() throws Exception {
         FiberScheduler s = Schedulers.workStealing(2);
         AtomicBoolean spin = new AtomicBoolean(true);
+        List<AutoCloseable> closeLater = new java.util.concurrent.CopyOnWriteArrayList<>();
         try {
             FiberCountDownLatch latch = new FiberCountDownLatch(1);
             FiberLock lock = new FiberLock();
@@ -55,12 +62,25 @@ class DumpShowsEachKindOfWaitTest {
                     Thread.onSpinWait();
                 }
             });
+            FiberServerSocketChannel server = FiberServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            closeLater.add(server);
+            AtomicBoolean acceptedOne = new AtomicBoolean();
+            Fiber<?> acceptor = start(s, "acceptor", () -> {
+                FiberSocketChannel accepted = server.accept();
+                closeLater.add(accepted);
+                acceptedOne.set(true); // its next park is the read
+                accepted.read(ByteBuffer.allocate(1)); // waits: the client never writes
+            });
+            FiberSocketChannel client = FiberSocketChannel.open(server.localAddress());
+            closeLater.add(client);
+            Fiber<?> reader = start(s, "reader", () -> client.read(ByteBuffer.allocate(1)));
             lock.lock();
             Fiber<?> locker = start(s, "locker", () -> {
                 lock.lock();
                 lock.unlock();
             });
-            fibers.addAll(List.of(sleeper, latchWaiter, joiner, receiver, sender, parker, locker));
+            fibers.addAll(List.of(sleeper, latchWaiter, joiner, receiver, sender, parker, locker, reader, acceptor));
+            Await.until("the acceptor accepted", acceptedOne::get);
             for (Fiber<?> f : fibers) {
                 Await.state(f, Fiber.State.PARKED);
             }
@@ -73,6 +93,8 @@ class DumpShowsEachKindOfWaitTest {
             assertInfo(dump, receiver, "receive on Channel#", "receive");
             assertInfo(dump, sender, "send on Channel#", "send");
             assertInfo(dump, locker, "on ", "FiberLock.lock");
+            assertInfo(dump, reader, "read on ", "FiberSocketChannel.read");
+            assertInfo(dump, acceptor, "read on ", "FiberSocketChannel.read");
             FiberDump.FiberInfo p = info(dump, parker);
             assertNull(p.blocker(), "a plain park has no blocker: " + p);
             assertTrue(p.stack().stream().anyMatch(e -> e.getMethodName().equals("park")), "park frame in " + p.stack());
@@ -92,6 +114,8 @@ class DumpShowsEachKindOfWaitTest {
             lock.unlock();
             latch.countDown();
             sleeper.cancel();
+            reader.cancel();
+            acceptor.cancel();
             full.receive();
             empty.send("y");
             for (Fiber<?> f : fibers) {
@@ -100,6 +124,9 @@ class DumpShowsEachKindOfWaitTest {
             }
             spinner.join(Await.HANG);
         } finally {
+            for (AutoCloseable c : closeLater) {
+                c.close();
+            }
             spin.set(false);
             s.shutdownNow(); // a failed assertion must not leave the test waiting for a sleeper
             s.awaitTermination(Await.HANG);

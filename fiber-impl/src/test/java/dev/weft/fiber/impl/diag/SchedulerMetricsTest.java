@@ -32,7 +32,7 @@ class SchedulerMetricsTest {
     void theMetricsAddUpAfterAKnownWorkload() throws Exception {
         for (FiberScheduler s : List.of(Schedulers.workStealing(2), Schedulers.fifo(2))) {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName("dev.weft:type=Scheduler,name=" + ObjectName.quote(s.stats().name()));
+            ObjectName name = new ObjectName("dev.weft:type=Scheduler,name=" + s.stats().name());
             assertTrue(server.isRegistered(name), name + " is registered as the scheduler starts");
             SchedulerMXBean bean = JMX.newMXBeanProxy(server, name, SchedulerMXBean.class);
             assertEquals(s.stats().name(), bean.getName());
