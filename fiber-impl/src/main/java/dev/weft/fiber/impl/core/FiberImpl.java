@@ -421,10 +421,15 @@ public final class FiberImpl<V> implements Fiber<V> {
         // Release, not volatile: no other thread acts on RUNNING (unpark acts on PARKED and
         // PINNED only, which are written with volatile stores).
         STATE.setRelease(this, RUNNING);
+        FiberObserver o = observer;
+        Object run = o == null ? null : o.mounting(this);
         try {
             body.resume();
         } catch (Throwable e) {
             slot = new Failure(e); // only a Runnable body run as the first frame throws out of the continuation
+        }
+        if (run != null) {
+            o.unmounted(this, run);
         }
         unmountCarrier(self);
         afterRun(self);

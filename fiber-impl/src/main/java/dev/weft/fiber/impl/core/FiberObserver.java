@@ -42,6 +42,23 @@ public interface FiberObserver {
     void resumed(FiberImpl<?> fiber, Object record);
 
     /**
+     * The fiber is about to be mounted (every run, not only the first); on its carrier.
+     *
+     * @param fiber the fiber
+     * @return a token handed to {@link #unmounted}, or null for no call
+     */
+    Object mounting(FiberImpl<?> fiber);
+
+    /**
+     * The run that {@link #mounting} announced has ended (the fiber yielded, parked or ended);
+     * on its carrier, before the fiber is resubmitted or terminated.
+     *
+     * @param fiber the fiber
+     * @param token what {@link #mounting} returned
+     */
+    void unmounted(FiberImpl<?> fiber, Object token);
+
+    /**
      * The fiber is about to run for the first time; on its carrier, not yet mounted.
      *
      * @param fiber the fiber, the caller

@@ -21,6 +21,7 @@ final class ParkObserver implements FiberObserver {
     private static final EventType PINNED = EventType.getEventType(WeftEvents.FiberPinned.class);
     private static final EventType START = EventType.getEventType(WeftEvents.FiberStart.class);
     private static final EventType END = EventType.getEventType(WeftEvents.FiberEnd.class);
+    private static final EventType RUN = EventType.getEventType(WeftEvents.FiberRun.class);
 
     /** Whether parks are timed for detectors; written by {@link Diagnostics} (volatile: read by every parking fiber). */
     volatile boolean timing;
@@ -87,6 +88,35 @@ final class ParkObserver implements FiberObserver {
             }
         } catch (Throwable e) {
             // an event lost: never the fiber's park
+        }
+    }
+
+    @Override
+    public Object mounting(FiberImpl<?> fiber) {
+        if (!RUN.isEnabled()) {
+            return null;
+        }
+        try {
+            WeftEvents.FiberRun e = new WeftEvents.FiberRun();
+            e.begin();
+            return e;
+        } catch (Throwable ignored) {
+            return null; // an event lost
+        }
+    }
+
+    @Override
+    public void unmounted(FiberImpl<?> fiber, Object token) {
+        if (token instanceof WeftEvents.FiberRun e) {
+            try {
+                e.end();
+                if (e.shouldCommit()) {
+                    fill(e, fiber);
+                    e.commit();
+                }
+            } catch (Throwable ignored) {
+                // an event lost
+            }
         }
     }
 

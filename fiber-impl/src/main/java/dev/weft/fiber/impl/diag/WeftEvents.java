@@ -49,6 +49,15 @@ final class WeftEvents {
     static final class FiberEnd extends FiberEvent {
     }
 
+    @Name("dev.weft.FiberRun")
+    @Label("Fiber Run")
+    @Category({"Weft", "Fiber"})
+    @Description("One run of a fiber on a carrier, from mount to unmount (the event thread is the carrier)")
+    @Enabled(false)
+    @StackTrace(false)
+    static final class FiberRun extends FiberEvent {
+    }
+
     @Name("dev.weft.FiberPark")
     @Label("Fiber Park")
     @Category({"Weft", "Fiber"})

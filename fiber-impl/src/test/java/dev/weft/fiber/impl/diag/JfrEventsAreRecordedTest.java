@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Weft's JFR events are recorded by a {@link Recording} and read back with
- * {@link RecordingFile}: start, end, park, pinned, a compensating carrier added and retired,
+ * {@link RecordingFile}: start, end, run, park, pinned, a compensating carrier added and retired,
  * a carrier blocked, a submit refused.
  */
 @Timeout(60)
@@ -39,7 +39,7 @@ class JfrEventsAreRecordedTest {
         long pinnedId;
         String schedulerName;
         try (Recording r = new Recording()) {
-            for (String e : List.of("FiberStart", "FiberEnd", "FiberPark", "FiberPinned", "FiberSubmitFailed",
+            for (String e : List.of("FiberStart", "FiberEnd", "FiberRun", "FiberPark", "FiberPinned", "FiberSubmitFailed",
                     "CompensatingCarrierAdded", "CompensatingCarrierRetired", "CarrierBlocked")) {
                 r.enable("dev.weft." + e).withThreshold(Duration.ZERO);
             }
@@ -94,12 +94,15 @@ class JfrEventsAreRecordedTest {
         List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
                 .filter(e -> e.getEventType().getName().startsWith("dev.weft.")).toList();
         Map<String, List<RecordedEvent>> byName = events.stream().collect(Collectors.groupingBy(e -> e.getEventType().getName()));
-        assertTrue(byName.keySet().containsAll(Set.of("dev.weft.FiberStart", "dev.weft.FiberEnd", "dev.weft.FiberPark",
+        assertTrue(byName.keySet().containsAll(Set.of("dev.weft.FiberStart", "dev.weft.FiberEnd", "dev.weft.FiberRun", "dev.weft.FiberPark",
                 "dev.weft.FiberPinned", "dev.weft.FiberSubmitFailed", "dev.weft.CompensatingCarrierAdded",
                 "dev.weft.CompensatingCarrierRetired", "dev.weft.CarrierBlocked")), "recorded: " + byName.keySet());
         assertTrue(byName.get("dev.weft.FiberPark").stream().anyMatch(e -> e.getLong("fiberId") == parkedId
                 && e.getString("blocker") != null && e.getString("scheduler").equals(schedulerName)),
                 "the park of the latch waiter: " + byName.get("dev.weft.FiberPark"));
+        assertTrue(byName.get("dev.weft.FiberRun").stream().anyMatch(e -> e.getLong("fiberId") == parkedId
+                && e.getThread().getJavaName().startsWith("weft-" + schedulerName + "-carrier-")),
+                "a run of the latch waiter, on a carrier: " + byName.get("dev.weft.FiberRun"));
         RecordedEvent pin = byName.get("dev.weft.FiberPinned").stream().filter(e -> e.getLong("fiberId") == pinnedId)
                 .findFirst().orElseThrow(() -> new AssertionError("no pinned event of the pinned fiber: " + byName.get("dev.weft.FiberPinned")));
         assertEquals("MONITOR", pin.getString("reason"));
