@@ -466,8 +466,13 @@ public interface Fiber<V> {
 
         /**
          * Called with the exception that ends the fiber, in addition to it reaching {@link #get()}.
+         * Without one, the fiber's scheduler's
+         * {@linkplain FiberScheduler#uncaughtExceptionHandler() handler} is called; if it has none,
+         * the exception is logged at {@code WARNING} through {@link System.Logger}
+         * {@code dev.weft.fiber.uncaught}, with the fiber's name, id and the stack trace.
+         * Cancellation ({@link FiberCancelledException}) is never reported.
          *
-         * @param handler the handler; by default there is none
+         * @param handler the handler; by default the scheduler's, else the log
          * @return this builder
          * @throws NullPointerException if {@code handler} is null
          */

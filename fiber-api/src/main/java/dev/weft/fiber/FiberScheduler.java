@@ -154,6 +154,29 @@ public interface FiberScheduler extends Executor, AutoCloseable {
     }
 
     /**
+     * The handler for exceptions that end this scheduler's fibers that have no handler of their
+     * own ({@link Fiber.Builder#uncaughtExceptionHandler}); with none, such an exception is
+     * logged (see {@link Fiber.Builder#uncaughtExceptionHandler}). Read by the fiber
+     * implementation as a fiber ends, on its carrier; must not block.
+     *
+     * @return the handler, or {@code null} (the default)
+     */
+    default Fiber.UncaughtExceptionHandler uncaughtExceptionHandler() {
+        return null;
+    }
+
+    /**
+     * Sets the handler that {@link #uncaughtExceptionHandler()} returns, for fibers that end
+     * from now on. Weft's schedulers support it; the default throws.
+     *
+     * @param handler the handler, or {@code null} to log again
+     * @throws UnsupportedOperationException if this scheduler keeps no handler
+     */
+    default void setUncaughtExceptionHandler(Fiber.UncaughtExceptionHandler handler) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no uncaught-exception handler");
+    }
+
+    /**
      * This scheduler's clock, in nanoseconds from an arbitrary origin, like
      * {@link System#nanoTime()} (the default). The fibers of this scheduler measure their
      * time-outs with it, and the deadlines given to {@link #wakeAt(long, Runnable)} are in its

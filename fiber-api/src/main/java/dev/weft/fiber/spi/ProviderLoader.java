@@ -18,6 +18,7 @@ final class ProviderLoader<T> {
     static final ProviderLoader<SyncProvider> SYNC = new ProviderLoader<>(SyncProvider.class, "synchronizer");
     static final ProviderLoader<ExecutorProvider> EXECUTORS = new ProviderLoader<>(ExecutorProvider.class, "executor");
     static final ProviderLoader<IoProvider> IO = new ProviderLoader<>(IoProvider.class, "I/O");
+    static final ProviderLoader<DiagnosticsProvider> DIAGNOSTICS = new ProviderLoader<>(DiagnosticsProvider.class, "diagnostics");
 
     private final Class<T> type;
     private final String what;

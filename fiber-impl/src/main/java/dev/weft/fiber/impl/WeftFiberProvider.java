@@ -4,6 +4,7 @@ import dev.weft.fiber.DeterministicScheduler;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.core.FiberImpl;
+import dev.weft.fiber.impl.diag.Diagnostics;
 import dev.weft.fiber.impl.exec.FiberLocals;
 import dev.weft.fiber.impl.sched.CarrierPool;
 import dev.weft.fiber.impl.sched.FifoScheduler;
@@ -37,6 +38,11 @@ public final class WeftFiberProvider implements FiberProvider {
                     + "Start the JVM with:  " + flag
                     + "  (Maven Surefire/exec: add it to argLine or the java arguments; an executable JAR: "
                     + "manifest attribute 'Add-Exports: java.base/jdk.internal.vm'). See Weft's README.");
+        }
+        try {
+            Diagnostics.install(); // the scheduler MBeans and JFR hooks, before the first scheduler exists
+        } catch (LinkageError noModule) {
+            // a run-time image without jdk.jfr or java.management: fibers work, without diagnostics
         }
     }
 

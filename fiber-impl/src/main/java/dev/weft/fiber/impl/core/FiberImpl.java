@@ -43,6 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  *   PARKING   -> PINNED      the yield was pinned: the fiber parks its carrier thread instead
  *   RUNNING   -> PINNED      park0() found a monitor held by the fiber (HeldMonitors): it parks its carrier without yielding
  *   PINNED    -> RUNNING     the carrier thread wakes and sees the permit
+ *   PARKED    -> INSPECTED   parkedStackTrace() (CAS): a dump reads the stack while nothing may mount it
+ *   INSPECTED -> PARKED      parkedStackTrace() is done, then re-reads the permit (as afterRun())
  *   RUNNING   -> TERMINATED  the body returned or threw (afterRun())
  *   NEW       -> TERMINATED  started after cancel(), or rejected by the scheduler
  * </pre>
@@ -56,6 +58,16 @@ import java.util.concurrent.locks.LockSupport;
  * sequentially consistent, so at least one side sees the other's write, and the CAS
  * {@code PARKED -> UNPARKED} lets exactly one of them resubmit the fiber. The same handshake
  * with {@code PINNED} decides who unparks the blocked carrier thread.
+ *
+ * <p><b>Reading a parked fiber's stack (diagnostics).</b> A yielded continuation's stack can be
+ * walked from another thread, but not while it is mounted: a walk racing with a resume can fail
+ * ({@code InternalError: stack walk: decode failed}) or read frames being thawed. So a dump CASes
+ * {@code PARKED -> INSPECTED} before the walk; an {@link #unpark()} meanwhile sets the permit and
+ * sees a state that is not {@code PARKED}, so it does not resubmit; the dump then writes
+ * {@code PARKED} back (volatile) and re-reads the permit, exactly as {@code afterRun} does: the same
+ * handshake decides who resubmits. A wake-up is deferred by one walk (microseconds), and no carrier
+ * waits for it. Fibers that are queued ({@code RUNNABLE}, {@code UNPARKED}) are not walked: holding
+ * them off would need a CAS in every mount, on the hot path.
  *
  * <p><b>Cancellation and interruption</b> set a volatile flag and then {@link #unpark()}; the
  * woken fiber sees the flag when {@code park0} returns. Every suspension point checks the
@@ -150,6 +162,10 @@ public final class FiberImpl<V> implements Fiber<V> {
                 } catch (Throwable logFailure) {
                     // a failing log handler (or no memory to build the message) must not break the park
                 }
+                FiberObserver o = observer;
+                if (o != null) {
+                    o.pinned(fiber.blocker, reason);
+                }
             }
         }
 
@@ -183,6 +199,8 @@ public final class FiberImpl<V> implements Fiber<V> {
     private static final int UNPARKED = 7;
     private static final int PINNED = 8;
     private static final int TERMINATED = 9;
+    /** A dump reads the parked fiber's stack; see the class comment. */
+    private static final int INSPECTED = 10;
 
     private static final VarHandle STATE;
     private static final VarHandle PERMIT;
@@ -218,6 +236,21 @@ public final class FiberImpl<V> implements Fiber<V> {
      * that thread (see the class comment). Never started.
      */
     private static final Thread INTERRUPTING = Thread.ofPlatform().name("weft-interrupting").unstarted(() -> { });
+
+    /** The {@linkplain #blocker() blocker} of a fiber in {@link Fiber#sleep(Duration)}. */
+    public static final Object SLEEPING = new Object() {
+        @Override
+        public String toString() {
+            return "sleep";
+        }
+    };
+
+    /**
+     * The diagnostics hook, or null (the default: then each hook site costs one read of this
+     * field). Volatile so that an observer installed by another thread is seen; on x86 such a
+     * read is a plain load.
+     */
+    private static volatile FiberObserver observer;
 
     /** Marks {@link #waiters} once the fiber has terminated: no waiter may be added after it. */
     private static final Object NO_MORE_WAITERS = new Object();
@@ -256,6 +289,15 @@ public final class FiberImpl<V> implements Fiber<V> {
      * cleared there by CAS; see the class comment. Read through {@link #mountedCarrier()}.
      */
     private volatile Thread carrier;
+
+    /**
+     * What this fiber waits on while it parks (see {@link #blocker()}), else null. Written only
+     * by the fiber itself: before the release store of {@code PARKING}, whose successors
+     * ({@code PARKED}, volatile) publish it to a dump, and cleared when the park returns. It
+     * takes what was alignment padding: a 12-byte header and 64 bytes of fields round up to 80
+     * without it, 80 with it ({@code ParkedFiberFootprintTest} prints {@code FiberImpl=80}).
+     */
+    private Object blocker;
 
     /** Bumped by every timed park; a timer whose number no longer matches has nothing to wake. */
     private int timedParkSeq;
@@ -364,6 +406,10 @@ public final class FiberImpl<V> implements Fiber<V> {
             if (extras != null && extras.affinity) {
                 extras.homeCarrier = scheduler.currentCarrier();
             }
+            FiberObserver o = observer;
+            if (o != null) {
+                o.started(this);
+            }
         }
         if (self.isInterrupted()) {
             Thread.interrupted(); // a stray status (a plain task, user code) must not reach this fiber
@@ -375,10 +421,15 @@ public final class FiberImpl<V> implements Fiber<V> {
         // Release, not volatile: no other thread acts on RUNNING (unpark acts on PARKED and
         // PINNED only, which are written with volatile stores).
         STATE.setRelease(this, RUNNING);
+        FiberObserver o = observer;
+        Object run = o == null ? null : o.mounting(this);
         try {
             body.resume();
         } catch (Throwable e) {
             slot = new Failure(e); // only a Runnable body run as the first frame throws out of the continuation
+        }
+        if (run != null) {
+            o.unmounted(this, run);
         }
         unmountCarrier(self);
         afterRun(self);
@@ -455,17 +506,26 @@ public final class FiberImpl<V> implements Fiber<V> {
                 n.wake(carrierSelf);
             }
         }
+        FiberObserver o = observer;
+        if (o != null) {
+            o.ended(this);
+        }
         if (accepted) {
             scheduler.fiberTerminated(task);
         }
     }
 
     private void reportUncaught(Throwable error) {
-        if (extras == null || extras.handler == null) {
-            return; // the exception reaches join()/get(); nothing else is owed
-        }
+        UncaughtExceptionHandler h = extras != null ? extras.handler : null;
         try {
-            extras.handler.uncaughtException(this, error);
+            if (h == null) {
+                h = scheduler.uncaughtExceptionHandler();
+            }
+            if (h == null) {
+                logUncaught(error);
+                return;
+            }
+            h.uncaughtException(this, error);
         } catch (Throwable handlerFailure) {
             // Failure isolation at the boundary: the handler is user code, and the outcome stays
             // the task's. Its failure is kept as a suppressed exception of the task's, except when
@@ -479,6 +539,16 @@ public final class FiberImpl<V> implements Fiber<V> {
                 }
             }
         }
+    }
+
+    /**
+     * The default report of an exception that ended a fiber with no handler, neither its own nor
+     * its scheduler's: a warning through {@link System.Logger} {@code dev.weft.fiber.uncaught}
+     * with the fiber's name and the stack. A failing log handler is the caller's to catch.
+     */
+    private void logUncaught(Throwable error) {
+        System.getLogger("dev.weft.fiber.uncaught").log(System.Logger.Level.WARNING,
+                "Uncaught exception in fiber \"" + name() + "\" (#" + id() + ") on " + scheduler, error);
     }
 
     /** As {@link #submit}, from the carrier's own stack, where the carrier is known without a lookup. */
@@ -519,28 +589,36 @@ public final class FiberImpl<V> implements Fiber<V> {
 
     /** {@link Fiber#park(long)} (0: untimed) for the calling fiber; false (nothing done) if the caller is not in one. */
     public static boolean parkCurrent(long nanos) {
+        return parkCurrent(nanos, null);
+    }
+
+    /**
+     * As {@link #parkCurrent(long)}, recording {@code blocker} as what the fiber waits on for
+     * the length of the park (fiber dumps, the stuck-fiber detector).
+     */
+    public static boolean parkCurrent(long nanos, Object blocker) {
         FiberImpl<?> f = current();
         if (f == null) {
             return false;
         }
-        f.park0(nanos, true);
+        f.park0(nanos, true, blocker);
         return true;
     }
 
     /**
-     * As {@link #parkCurrent(long)}, but a cancel neither ends the park nor makes it throw: for a
+     * As {@link #parkCurrent(long, Object)}, but a cancel neither ends the park nor makes it throw: for a
      * synchronizer that must finish a wait even in a cancelled fiber ({@code Condition.await}
      * reacquiring its lock before it throws {@link FiberCancelledException}). The cancel's wake-up
      * is one more spurious return, which such a caller's loop absorbs.
      *
      * @return false (nothing done) if the caller is not in a fiber
      */
-    public static boolean parkCurrentIgnoringCancel(long nanos) {
+    public static boolean parkCurrentIgnoringCancel(long nanos, Object blocker) {
         FiberImpl<?> f = current();
         if (f == null) {
             return false;
         }
-        f.park0(nanos, false);
+        f.park0(nanos, false, blocker);
         return true;
     }
 
@@ -578,35 +656,47 @@ public final class FiberImpl<V> implements Fiber<V> {
      *
      * @throws FiberCancelledException if cancellable and the fiber is cancelled (checked before and after parking)
      */
-    private void park0(long nanos, boolean cancellable) {
+    private void park0(long nanos, boolean cancellable, Object blocker) {
         if (cancellable) {
             checkCancelled();
         }
         if ((permit && PERMIT.compareAndSet(this, true, false)) || interrupted) {
             return;
         }
-        if (HeldMonitors.ENABLED && holdsMonitor(true)) {
-            parkPinned(nanos, cancellable); // the carrier blocks and keeps the monitor; the watchdog compensates
-            if (cancellable) {
-                checkCancelled();
+        FiberObserver o = observer;
+        Object record = o == null ? blocker : o.parking(this, blocker, nanos);
+        this.blocker = record; // published by the release store of PARKING (or PINNED's volatile one)
+        try {
+            // Inline here, not in a helper method: a helper's frame would sit on the stack of
+            // every parked fiber that the JIT has not compiled yet.
+            if (HeldMonitors.ENABLED && holdsMonitor(true)) {
+                if (o != null) {
+                    o.pinned(record, "MONITOR");
+                }
+                parkPinned(nanos, cancellable); // the carrier blocks and keeps the monitor; the watchdog compensates
+            } else {
+                FiberScheduler.Wakeup timeout = null; // a local, on this fiber's own stack: no field in every fiber
+                if (nanos > 0) {
+                    // Time is the scheduler's: its clock and its timer (the default, Weft's shared timer
+                    // thread; a deterministic scheduler, a virtual clock).
+                    timeout = scheduler.wakeAt(scheduler.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS),
+                            new TimedWake(this, ++timedParkSeq));
+                }
+                STATE.setRelease(this, PARKING);
+                if (!StackfulContinuation.yield(SCOPE)) {
+                    parkPinned(nanos, cancellable);
+                }
+                if (timeout != null) {
+                    // Ended early (unpark, interrupt, cancel) or timed out: either way the timer lets go
+                    // of this fiber now, not at the deadline. After a time-out this is one volatile read.
+                    timeout.cancel();
+                }
             }
-            return;
-        }
-        FiberScheduler.Wakeup timeout = null; // a local, on this fiber's own stack: no field in every fiber
-        if (nanos > 0) {
-            // Time is the scheduler's: its clock and its timer (the default, Weft's shared timer
-            // thread; a deterministic scheduler, a virtual clock).
-            timeout = scheduler.wakeAt(scheduler.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS),
-                    new TimedWake(this, ++timedParkSeq));
-        }
-        STATE.setRelease(this, PARKING);
-        if (!StackfulContinuation.yield(SCOPE)) {
-            parkPinned(nanos, cancellable);
-        }
-        if (timeout != null) {
-            // Ended early (unpark, interrupt, cancel) or timed out: either way the timer lets go
-            // of this fiber now, not at the deadline. After a time-out this is one volatile read.
-            timeout.cancel();
+        } finally {
+            this.blocker = null;
+            if (o != null) {
+                o.resumed(this, record);
+            }
         }
         if (cancellable) {
             checkCancelled();
@@ -710,7 +800,7 @@ public final class FiberImpl<V> implements Fiber<V> {
                 if (left <= 0) {
                     return;
                 }
-                park0(left, true);
+                park0(left, true, SLEEPING);
                 if (deadline - scheduler.nanoTime() > 0 && !interrupted) {
                     permitTaken = true;
                 }
@@ -947,7 +1037,7 @@ public final class FiberImpl<V> implements Fiber<V> {
                     }
                 }
                 if (me != null) {
-                    me.park0(left, true);
+                    me.park0(left, true, this);
                     if (me.clearInterrupt()) {
                         throw new InterruptedException(me + " was interrupted while joining " + this);
                     }
@@ -1197,7 +1287,7 @@ public final class FiberImpl<V> implements Fiber<V> {
             case NEW -> State.NEW;
             case STARTED, RUNNABLE, UNPARKED -> State.RUNNABLE;
             case RUNNING, YIELDING, PARKING -> State.RUNNING;
-            case PARKED -> State.PARKED;
+            case PARKED, INSPECTED -> State.PARKED;
             case PINNED -> State.PINNED;
             default -> State.TERMINATED;
         };
@@ -1220,6 +1310,7 @@ public final class FiberImpl<V> implements Fiber<V> {
             case UNPARKED -> "UNPARKED";
             case PINNED -> "PINNED";
             case TERMINATED -> "TERMINATED";
+            case INSPECTED -> "INSPECTED";
             default -> "state " + s;
         };
     }
@@ -1232,6 +1323,59 @@ public final class FiberImpl<V> implements Fiber<V> {
      */
     public StackTraceElement[] suspendedStackTrace() {
         return body.stackTrace();
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Diagnostics (read by dev.weft.fiber.impl.diag; none of it is on a hot path)
+
+    /**
+     * Installs the diagnostics hook, or removes it ({@code null}). Fibers parked at the time
+     * keep the blocker they recorded, and a park in progress reports to the observer it began
+     * with.
+     */
+    public static void observe(FiberObserver o) {
+        observer = o;
+    }
+
+    /**
+     * What this fiber waits on while it parks: the channel, lock, latch or scope it waits in,
+     * the fiber it joins, {@link #SLEEPING}, or the {@link FiberObserver}'s wrapper of one of
+     * those; null when it is not parked or parked with no blocker ({@code Fiber.park()}). A
+     * racy read: exact for a fiber that stays parked, otherwise a recent value.
+     */
+    public Object blocker() {
+        return blocker;
+    }
+
+    /** The internal state's name (one of the transition table's), a racy read. */
+    public String stateDetail() {
+        return stateName(state);
+    }
+
+    /** The carrier thread this fiber is mounted on, or null; a racy read. */
+    public Thread carrierThread() {
+        return mountedCarrier();
+    }
+
+    /**
+     * The stack of this fiber if it is parked (unmounted), read while it cannot mount (see the
+     * class comment: an unpark meanwhile is deferred until the walk ends, then honoured); null if
+     * it is not parked, or another dump holds it. Any thread.
+     *
+     * @throws InternalError if the JVM's walk fails (the fiber is resubmitted if it was unparked)
+     */
+    public StackTraceElement[] parkedStackTrace() {
+        if (state != PARKED || !STATE.compareAndSet(this, PARKED, INSPECTED)) {
+            return null;
+        }
+        try {
+            return body.stackTrace();
+        } finally {
+            state = PARKED; // volatile: the inspecting half of the handshake with unpark(), as in afterRun()
+            if (permit && STATE.compareAndSet(this, PARKED, UNPARKED)) {
+                submit(false);
+            }
+        }
     }
 
     /** For example {@code Fiber[#12,worker,PARKED]}. */

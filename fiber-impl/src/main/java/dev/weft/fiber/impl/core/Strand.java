@@ -35,12 +35,12 @@ public final class Strand {
      *
      * @param self the caller's own strand, from {@link #current()}
      * @param nanos the longest wait; 0 or negative: no limit
-     * @param blocker for a thread, the object recorded as what it is parked on (thread dumps)
+     * @param blocker the object recorded as what the strand is parked on (thread and fiber dumps)
      * @throws dev.weft.fiber.FiberCancelledException if the calling fiber is cancelled
      */
     public static void park(Object self, long nanos, Object blocker) {
         if (self instanceof FiberImpl<?>) {
-            FiberImpl.parkCurrent(Math.max(0L, nanos));
+            FiberImpl.parkCurrent(Math.max(0L, nanos), blocker);
         } else if (nanos > 0) {
             LockSupport.parkNanos(blocker, nanos);
         } else {
@@ -56,11 +56,11 @@ public final class Strand {
      *
      * @param self the caller's own strand, from {@link #current()}
      * @param nanos the longest wait; 0 or negative: no limit
-     * @param blocker for a thread, the object recorded as what it is parked on (thread dumps)
+     * @param blocker the object recorded as what the strand is parked on (thread and fiber dumps)
      */
     public static void parkIgnoringCancel(Object self, long nanos, Object blocker) {
         if (self instanceof FiberImpl<?>) {
-            FiberImpl.parkCurrentIgnoringCancel(Math.max(0L, nanos));
+            FiberImpl.parkCurrentIgnoringCancel(Math.max(0L, nanos), blocker);
         } else {
             park(self, nanos, blocker);
         }

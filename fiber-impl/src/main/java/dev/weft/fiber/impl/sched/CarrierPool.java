@@ -120,6 +120,12 @@ public abstract class CarrierPool implements FiberScheduler {
 
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
+    /** Pools whose carriers have started and that have not terminated: what a fiber dump walks. */
+    private static final java.util.Set<CarrierPool> LIVE_POOLS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The diagnostics hook, or null; see {@link PoolObserver}. */
+    private static volatile PoolObserver observer;
+
     final String name;
     final int parallelism;
     final int maxCompensating;
@@ -190,7 +196,12 @@ public abstract class CarrierPool implements FiberScheduler {
         for (int i = 0; i < parallelism; i++) {
             startCarrier(i, false, null);
         }
+        LIVE_POOLS.add(this); // before the watchdog starts: its removal at termination comes after this
         watchdog.start();
+        PoolObserver o = observer;
+        if (o != null) {
+            notify(() -> o.created(this));
+        }
     }
 
     /**
@@ -243,6 +254,10 @@ public abstract class CarrierPool implements FiberScheduler {
                     : java.util.concurrent.ThreadLocalRandom.current().nextInt();
         }
         if (!accounting.accept(task, spread)) {
+            PoolObserver o = observer;
+            if (o != null) {
+                notify(() -> o.submitFailed(this, task));
+            }
             throw new RejectedExecutionException(this + " is shut down and accepts no new work");
         }
         dispatch(task, self, NEW_TASK);
@@ -529,6 +544,10 @@ public abstract class CarrierPool implements FiberScheduler {
         }
         if (c.compensating) {
             compensating.decrementAndGet();
+            PoolObserver o = observer;
+            if (o != null && !died) {
+                notify(() -> o.compensatingCarrierRetired(this, c));
+            }
         }
         // Counts a death could leave behind: a carrier that was spinning or parked when its loop threw.
         if (c.counted == Carrier.SPINNING) {
@@ -619,7 +638,12 @@ public abstract class CarrierPool implements FiberScheduler {
             watchUntilStopped();
         } finally {
             joinExited();
+            LIVE_POOLS.remove(this);
             terminated.countDown();
+            PoolObserver o = observer;
+            if (o != null) {
+                notify(() -> o.terminated(this));
+            }
         }
     }
 
@@ -731,6 +755,10 @@ public abstract class CarrierPool implements FiberScheduler {
         // Count first, then mark: the carrier's clear decrements only what was counted.
         blocked.incrementAndGet();
         c.blockedSeq = seq;
+        PoolObserver o = observer;
+        if (o != null) {
+            notify(() -> o.carrierBlocked(this, c));
+        }
         // The task may have ended meanwhile and the carrier exited (a compensating one retires)
         // without seeing the mark; no later look would find it. Either its exit sees the mark,
         // or this read sees its exit (both volatile: a store, then a load, on each side).
@@ -786,6 +814,12 @@ public abstract class CarrierPool implements FiberScheduler {
             }
             try {
                 startCarrier(slot, true, null);
+                PoolObserver o = observer;
+                if (o != null) {
+                    Carrier added = carriers[slot];
+                    int b = blocked.get();
+                    notify(() -> o.compensatingCarrierAdded(this, added, b));
+                }
             } catch (Throwable e) {
                 reportAtBound("the JVM could not start another compensating carrier (" + e + ")");
                 return; // try again at the next tick
@@ -804,6 +838,19 @@ public abstract class CarrierPool implements FiberScheduler {
 
     // ----------------------------------------------------------------------------------------
     // Shutdown and stats
+
+    /** See {@link #uncaughtExceptionHandler()}; volatile: set by any thread, read by carriers as fibers end. */
+    private volatile dev.weft.fiber.Fiber.UncaughtExceptionHandler uncaughtHandler;
+
+    @Override
+    public dev.weft.fiber.Fiber.UncaughtExceptionHandler uncaughtExceptionHandler() {
+        return uncaughtHandler;
+    }
+
+    @Override
+    public void setUncaughtExceptionHandler(dev.weft.fiber.Fiber.UncaughtExceptionHandler handler) {
+        uncaughtHandler = handler;
+    }
 
     /** Counts a park (or yield) that could not unmount its fiber; see {@link SchedulerStats}. */
     @Override
@@ -883,6 +930,62 @@ public abstract class CarrierPool implements FiberScheduler {
         return new SchedulerStats(name, alive.get(), parallelism, compensating.get(),
                 compensationsTotal.get(), run + retiredTasksRun.get(), steals + retiredSteals.get(),
                 queuedEstimate(), pinnedParks.sum());
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Diagnostics (read by dev.weft.fiber.impl.diag)
+
+    /** Installs the diagnostics hook, or removes it ({@code null}). */
+    public static void observe(PoolObserver o) {
+        observer = o;
+    }
+
+    /** Calls an observer's method; what it throws is dropped (see {@link PoolObserver}). */
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (Throwable observerFailure) {
+            // diagnostics must never break a pool
+        }
+    }
+
+    /** The pools that are running or shutting down now (started, not yet terminated). */
+    public static java.util.List<CarrierPool> livePools() {
+        return java.util.List.copyOf(LIVE_POOLS);
+    }
+
+    /** This pool's name, as in {@link SchedulerStats#name()} and its threads' names. */
+    public final String name() {
+        return name;
+    }
+
+    /**
+     * Calls {@code action} for each fiber this pool has accepted and that has not terminated
+     * (parked ones included), as a {@link FiberTask}; outside any lock of the pool. Empty for a
+     * pool that does not track its fibers ({@code -Dweft.scheduler.trackFibers=false}).
+     */
+    public final void forEachLiveFiber(java.util.function.Consumer<FiberTask> action) {
+        accounting.forEachLiveFiber(action);
+    }
+
+    /** Fibers this pool has accepted since creation (their first run was submitted). */
+    public final long fibersAccepted() {
+        return accounting.fibersAccepted();
+    }
+
+    /** Fibers accepted and not yet terminated, an estimate read without stopping anything. */
+    public final long fibersLive() {
+        return accounting.fibersLive();
+    }
+
+    /** Carriers parked idle now. */
+    public final int idleCarriers() {
+        return idle.get();
+    }
+
+    /** Carriers the watchdog counts as blocked outside Weft (or computing long in one task) now. */
+    public final int blockedCarriers() {
+        return blocked.get();
     }
 
     private final AtomicLong retiredTasksRun = new AtomicLong();

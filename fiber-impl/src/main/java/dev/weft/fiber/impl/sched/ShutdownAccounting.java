@@ -37,15 +37,26 @@ final class ShutdownAccounting {
     private static final int STOP = 2;
 
     private final LongAdder live = new LongAdder();
-    /** Live fibers, for shutdownNow; null for a pool that cannot be shut down (no cost per fiber then). */
+    /**
+     * Whether a pool that cannot be shut down (the default scheduler) still keeps its live fibers,
+     * for fiber dumps: {@code weft.scheduler.trackFibers}, default true. False saves the pool a
+     * stripe-monitor enter at every spawn and every termination, and leaves its fibers out of dumps.
+     */
+    static final boolean TRACK_UNCLOSABLE = Boolean.parseBoolean(System.getProperty("weft.scheduler.trackFibers", "true"));
+
+    /** Live fibers, for shutdownNow and fiber dumps; null when not tracked (no cost per fiber then). */
     private final LiveTasks liveFibers;
+    /** Fibers accepted since creation (metrics); counted only where {@link #liveFibers} is kept. */
+    private final LongAdder fibersAccepted = new LongAdder();
+    /** Fibers accepted and ended since creation (metrics). */
+    private final LongAdder fibersEnded = new LongAdder();
     private volatile int runState = RUNNING;
     private final Object lifecycle = new Object();
     /** Called once nothing is live after shutdown, under {@link #lifecycle}; must not block. */
     private final Runnable stopCarriers;
 
     ShutdownAccounting(boolean closable, Runnable stopCarriers) {
-        this.liveFibers = closable ? new LiveTasks() : null;
+        this.liveFibers = closable || TRACK_UNCLOSABLE ? new LiveTasks() : null;
         this.stopCarriers = stopCarriers;
     }
 
@@ -66,10 +77,12 @@ final class ShutdownAccounting {
         live.increment();
         if (fiber != null) {
             liveFibers.add(fiber, spread);
+            fibersAccepted.increment();
         }
         if (runState != RUNNING) {
             if (fiber != null) {
                 liveFibers.remove(fiber);
+                fibersEnded.increment();
             }
             ended();
             return false;
@@ -81,6 +94,7 @@ final class ShutdownAccounting {
     void fiberEnded(FiberTask fiber) {
         if (liveFibers != null) {
             liveFibers.remove(fiber);
+            fibersEnded.increment();
         }
         ended();
     }
@@ -121,6 +135,23 @@ final class ShutdownAccounting {
         synchronized (lifecycle) {
             stopIfNothingLive();
         }
+    }
+
+    /** See {@link CarrierPool#forEachLiveFiber}. */
+    void forEachLiveFiber(java.util.function.Consumer<FiberTask> action) {
+        if (liveFibers != null) {
+            liveFibers.forEach(action);
+        }
+    }
+
+    long fibersAccepted() {
+        return fibersAccepted.sum();
+    }
+
+    /** Accepted minus ended; the ended count is read first, so a concurrent end can only make it high. */
+    long fibersLive() {
+        long ended = fibersEnded.sum();
+        return Math.max(0L, fibersAccepted.sum() - ended);
     }
 
     boolean isShutdown() {

@@ -69,6 +69,26 @@ class ImplPackagesHaveNoCycleTest {
         }
     }
 
+    /**
+     * Diagnostics sit above the core and the schedulers: they read the hooks and accessors those
+     * publish ({@code FiberObserver}, {@code PoolObserver}), and only the provider, which installs
+     * them, names {@code impl.diag}. So no feature package can come to depend on diagnostics.
+     */
+    @Test
+    void onlyTheProviderNamesTheDiagnostics() throws Exception {
+        Map<String, Set<String>> graph = packageGraph();
+        assertTrue(graph.containsKey("diag"), "impl.diag exists: " + graph.keySet());
+        for (Map.Entry<String, Set<String>> e : graph.entrySet()) {
+            if (!e.getKey().isEmpty() && !e.getKey().equals("diag")) {
+                assertFalse(e.getValue().contains("diag"), "impl." + e.getKey() + " depends on impl.diag: " + e.getValue());
+            }
+        }
+        Set<String> diag = graph.get("diag");
+        for (String p : List.of("channel", "sync", "exec", "scope", "gen", "io", "stackless")) {
+            assertFalse(diag.contains(p), "impl.diag depends on the feature package impl." + p + ": " + diag);
+        }
+    }
+
     /** Package (relative to impl, "" for impl itself) to the impl packages its classes name. */
     private static Map<String, Set<String>> packageGraph() throws Exception {
         Path classes = Path.of(FiberImpl.class.getProtectionDomain().getCodeSource().getLocation().toURI()).resolve(ROOT);

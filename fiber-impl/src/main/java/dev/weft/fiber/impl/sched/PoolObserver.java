@@ -1,0 +1,63 @@
+package dev.weft.fiber.impl.sched;
+
+/**
+ * The hook through which diagnostics ({@code dev.weft.fiber.impl.diag}: the scheduler MXBeans and
+ * JFR events) learn of a {@link CarrierPool}'s life without the schedulers knowing them. At most
+ * one is installed ({@link CarrierPool#observe}); with none, each hook site costs a read of a
+ * static field. Nothing here is on a fiber's hot path: these are rare events of a pool.
+ *
+ * <p>An observer must not throw or block for long; what it throws is dropped (a pool's threads
+ * never die of it).
+ */
+public interface PoolObserver {
+
+    /**
+     * The pool's carriers have just started. On the thread that created the pool.
+     *
+     * @param pool the new pool
+     */
+    void created(CarrierPool pool);
+
+    /**
+     * The pool has terminated (its carriers have ended). On its watchdog thread, its last action.
+     *
+     * @param pool the pool
+     */
+    void terminated(CarrierPool pool);
+
+    /**
+     * A compensating carrier was started, because carriers were blocked outside Weft. On the
+     * watchdog.
+     *
+     * @param pool    the pool
+     * @param carrier the new carrier thread
+     * @param blocked carriers counted as blocked at the time
+     */
+    void compensatingCarrierAdded(CarrierPool pool, Thread carrier, int blocked);
+
+    /**
+     * A compensating carrier retired (idle again). On that carrier, as it exits.
+     *
+     * @param pool    the pool
+     * @param carrier the retiring carrier thread
+     */
+    void compensatingCarrierRetired(CarrierPool pool, Thread carrier);
+
+    /**
+     * The pool refused a task or a fiber's first run: it is shut down. On the submitting thread,
+     * before the exception is thrown.
+     *
+     * @param pool  the pool
+     * @param task  the refused task
+     */
+    void submitFailed(CarrierPool pool, Runnable task);
+
+    /**
+     * The watchdog has found a carrier blocked (outside Weft, or computing long in one task)
+     * and counts it for compensation. On the watchdog.
+     *
+     * @param pool    the pool
+     * @param carrier the blocked carrier thread
+     */
+    void carrierBlocked(CarrierPool pool, Thread carrier);
+}
