@@ -11,8 +11,8 @@ import java.io.IOException;
  *
  * <p><b>Why one poller by default.</b> A poller's work per readiness event is small (an atomic
  * AND on the key, an unpark), and on this project's 2-core machines a second poller thread only
- * competes with the carriers for the cores: the echo probe in {@code docs/internals.md} ("How
- * fiber I/O works") measured 1 against 2 pollers. Pollers are independent of schedulers: a
+ * competes with the carriers for the cores: docs/io.md ("How many pollers: one") measured 1 against
+ * 2 pollers with wrk (two poller threads were slower). Pollers are independent of schedulers: a
  * channel is not tied to any scheduler, and fibers of any scheduler (and plain threads) may share
  * one.
  *
