@@ -136,7 +136,9 @@ public final class WorkStealingScheduler extends CarrierPool {
             injection.offer(t);
             moved = true;
         }
-        while ((t = w.queue.stealOne()) != null) {
+        // At most one queue's worth per look: the owner may be pushing all the while (a long
+        // task that spawns), and the watchdog must not spin here; the rest goes at the next look.
+        for (int i = w.queue.capacity(); i > 0 && (t = w.queue.stealOne()) != null; i--) {
             injection.offer(t);
             moved = true;
         }
