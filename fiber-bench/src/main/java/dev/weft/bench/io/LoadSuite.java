@@ -1,5 +1,8 @@
 package dev.weft.bench.io;
 
+import dev.weft.bench.report.IoLoad;
+import dev.weft.bench.report.IoLoad.Row;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The I/O load runs: each server kind (Weft fibers, virtual threads, a pool of 200 threads) with
@@ -85,21 +87,6 @@ public final class LoadSuite {
         }
     }
 
-    /** One run's row, as written to the JSON. */
-    record Row(String server, String family, String workload, int connections, int requestsPerConnection, long requests,
-               long errors, double seconds, double rps, double p50Micros, double p99Micros, double p999Micros,
-               long bytesPerIdleConnection) {
-        String json() {
-            return String.format(Locale.ROOT,
-                    "{\"server\": \"%s\", \"family\": \"%s\", \"workload\": \"%s\", \"connections\": %d, "
-                            + "\"requestsPerConnection\": %d, \"requests\": %d, \"errors\": %d, \"seconds\": %.3f, "
-                            + "\"rps\": %.1f, \"p50Micros\": %.1f, \"p99Micros\": %.1f, \"p999Micros\": %.1f, "
-                            + "\"bytesPerIdleConnection\": %d}",
-                    server, family, workload, connections, requestsPerConnection, requests, errors, seconds, rps,
-                    p50Micros, p99Micros, p999Micros, bytesPerIdleConnection);
-        }
-    }
-
     /**
      * Runs the six server/workload combinations of {@code profile} and writes them to {@code jsonOut}
      * as a JSON array (parent directories created).
@@ -109,7 +96,7 @@ public final class LoadSuite {
      */
     public static void run(Path jsonOut, String profile) {
         Profile p = Profile.named(profile);
-        write(jsonOut, runAll(p, DEFAULT_CONTENDERS, List.of(Workload.ECHO, Workload.HTTP)));
+        IoLoad.write(jsonOut, runAll(p, DEFAULT_CONTENDERS, List.of(Workload.ECHO, Workload.HTTP)));
     }
 
     /** Runs the suite from the command line; see the class comment. */
@@ -141,7 +128,7 @@ public final class LoadSuite {
         }
         List<Row> rows = runAll(p, kinds, workloads);
         if (out != null) {
-            write(out, rows);
+            IoLoad.write(out, rows);
         }
         System.exit(0);
     }
@@ -210,22 +197,5 @@ public final class LoadSuite {
     /** Selector threads of the generator: one per core, at most 4 (this machine: 2). */
     static int generatorThreads() {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    }
-
-    static void write(Path out, List<Row> rows) {
-        StringBuilder sb = new StringBuilder("[\n");
-        for (int i = 0; i < rows.size(); i++) {
-            sb.append("  ").append(rows.get(i).json()).append(i + 1 < rows.size() ? ",\n" : "\n");
-        }
-        sb.append("]\n");
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + out, e);
-        }
     }
 }

@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The network-load rows of a run ({@code dev.weft.bench.io.LoadSuite}'s JSON) and the report
- * section and target checks made from them.
+ * The network-load rows of a run: the record {@code dev.weft.bench.io.LoadSuite} fills, the JSON
+ * file it is written to and read back from, and the report section and target checks made from it.
  */
 public final class IoLoad {
 
@@ -40,6 +40,17 @@ public final class IoLoad {
                       long requests, long errors, double seconds, double rps, double p50Micros, double p99Micros,
                       double p999Micros, long bytesPerIdleConnection) {
 
+        /** This row as one JSON object, in the order {@link #parse} and the file's readers expect. */
+        public String json() {
+            return String.format(Locale.ROOT,
+                    "{\"server\": \"%s\", \"family\": \"%s\", \"workload\": \"%s\", \"connections\": %d, "
+                            + "\"requestsPerConnection\": %d, \"requests\": %d, \"errors\": %d, \"seconds\": %.3f, "
+                            + "\"rps\": %.1f, \"p50Micros\": %.1f, \"p99Micros\": %.1f, \"p999Micros\": %.1f, "
+                            + "\"bytesPerIdleConnection\": %d}",
+                    server, family, workload, connections, requestsPerConnection, requests, errors, seconds, rps,
+                    p50Micros, p99Micros, p999Micros, bytesPerIdleConnection);
+        }
+
         /** The server without the workload: {@code weft-fibers}, {@code virtual-threads}, ... */
         public String contender() {
             return server.endsWith(" " + workload) ? server.substring(0, server.length() - workload.length() - 1) : server;
@@ -47,6 +58,24 @@ public final class IoLoad {
     }
 
     private IoLoad() {
+    }
+
+    /** Writes {@code rows} to {@code out} as a JSON array, one row per line (parent directories created). */
+    public static void write(Path out, List<Row> rows) {
+        StringBuilder sb = new StringBuilder("[\n");
+        for (int i = 0; i < rows.size(); i++) {
+            sb.append("  ").append(rows.get(i).json()).append(i + 1 < rows.size() ? ",\n" : "\n");
+        }
+        sb.append("]\n");
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(out, sb.toString(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + out, e);
+        }
     }
 
     /** The rows of {@code file}; an empty list if it does not exist. */

@@ -380,7 +380,7 @@ public final class ReportWriter {
     }
 
     /** The row with the least time per operation among {@code rows} that pass {@code filter}; null if none. */
-    private static BenchResult fastest(List<BenchResult> rows, Predicate<BenchResult> filter) {
+    static BenchResult fastest(List<BenchResult> rows, Predicate<BenchResult> filter) {
         return rows.stream().filter(filter).filter(r -> !Double.isNaN(Units.toNanos(r.score(), r.unit())))
                 .min(Comparator.comparingDouble(r -> Units.toNanos(r.score(), r.unit()))).orElse(null);
     }
@@ -409,7 +409,7 @@ public final class ReportWriter {
     }
 
     /** A value with its error, {@code 12.0 ± 1.000}, or the value alone when the error is unknown. */
-    private static String withError(double value, double error) {
+    static String withError(double value, double error) {
         return Double.isFinite(error) ? number(value) + " ± " + number(error) : number(value);
     }
 

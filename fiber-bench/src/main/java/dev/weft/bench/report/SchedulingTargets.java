@@ -90,8 +90,7 @@ final class SchedulingTargets {
         for (BenchResult r : rows) {
             double ns = Units.toNanos(r.score(), r.unit());
             double err = Units.toNanos(r.scoreError(), r.unit());
-            String text = ReportWriter.number(r.score()) + (Double.isFinite(r.scoreError()) ? " ± " + ReportWriter.number(r.scoreError()) : "")
-                    + " " + r.unit();
+            String text = ReportWriter.withError(r.score(), r.scoreError()) + " " + r.unit();
             if (Double.isFinite(err) && ns - err < boundNanos && boundNanos < ns + err) {
                 text += "; the bound is inside the error";
             }
@@ -116,10 +115,8 @@ final class SchedulingTargets {
                                                             double maxRatio) {
         List<ReportWriter.TargetCheck> checks = new ArrayList<>();
         List<BenchResult> rows = weftRows(results, simpleClass, methods, filter);
-        BenchResult best = results.stream().filter(o -> o.simpleClassName().equals(simpleClass)
-                        && o.method().equals(contender) && contenderFilter.test(o))
-                .filter(o -> !Double.isNaN(Units.toNanos(o.score(), o.unit())))
-                .min(java.util.Comparator.comparingDouble(o -> Units.toNanos(o.score(), o.unit()))).orElse(null);
+        BenchResult best = ReportWriter.fastest(results, o -> o.simpleClassName().equals(simpleClass)
+                && o.method().equals(contender) && contenderFilter.test(o));
         if (rows.isEmpty() || best == null) {
             checks.add(new ReportWriter.TargetCheck(target, "–", "not measured in this run", null));
             return checks;
@@ -130,8 +127,9 @@ final class SchedulingTargets {
             double ns = Units.toNanos(r.score(), r.unit());
             double err = Units.toNanos(r.scoreError(), r.unit());
             double ratio = ns / bestNs;
-            String text = String.format(Locale.ROOT, "%s vs %s for %s: %.2f× its time", withError(r), withError(best),
-                    best.label(), ratio);
+            String text = String.format(Locale.ROOT, "%s %s vs %s %s for %s: %.2f× its time",
+                    ReportWriter.withError(r.score(), r.scoreError()), r.unit(),
+                    ReportWriter.withError(best.score(), best.scoreError()), best.unit(), best.label(), ratio);
             if (Double.isFinite(err) && Double.isFinite(bestErr)
                     && Math.abs(ns - maxRatio * bestNs) <= err + maxRatio * bestErr) {
                 text += "; the 99.9% intervals do not separate them";
@@ -139,10 +137,5 @@ final class SchedulingTargets {
             checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text, ratio <= maxRatio));
         }
         return checks;
-    }
-
-    private static String withError(BenchResult r) {
-        return ReportWriter.number(r.score()) + (Double.isFinite(r.scoreError()) ? " ± " + ReportWriter.number(r.scoreError()) : "")
-                + " " + r.unit();
     }
 }

@@ -26,7 +26,7 @@ class LoadGeneratorTest {
     @EnumSource(ServerKind.class)
     void everyRoundTripOfEveryConnectionCompletesAgainstEveryServer(ServerKind kind) {
         for (Workload workload : Workload.values()) {
-            LoadSuite.Row row = LoadSuite.runOne(LoadSuite.Contender.of(kind), workload,
+            dev.weft.bench.report.IoLoad.Row row = LoadSuite.runOne(LoadSuite.Contender.of(kind), workload,
                     new LoadSuite.Profile("test", 1000, 5, 100, Duration.ofSeconds(60)), false);
             assertEquals(0, row.errors(), row.json());
             assertEquals(5000, row.requests(), row.json());
