@@ -3,7 +3,7 @@ package dev.weft.fiber.impl.sched;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.impl.Await;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
@@ -24,10 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class BlockedCarrierDetectedAfterBackoffTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"work-stealing", "fifo"})
-    void carriersBlockingAfterACalmPeriodAreStillCompensated(String kind) throws Exception {
-        int carriers = 2;
+    @ParameterizedTest(name = "{0}({1})")
+    @CsvSource({"work-stealing, 1", "work-stealing, 2", "fifo, 1", "fifo, 2"})
+    void carriersBlockingAfterACalmPeriodAreStillCompensated(String kind, int carriers) throws Exception {
         CarrierPool pool = kind.equals("fifo") ? new FifoScheduler(carriers) : new WorkStealingScheduler(carriers);
         try {
             for (int round = 0; round < 5; round++) {
@@ -36,7 +35,7 @@ class BlockedCarrierDetectedAfterBackoffTest {
                 // A calm period: fibers that yield all the time, so every look sees new tasks.
                 AtomicBoolean stop = new AtomicBoolean();
                 List<Fiber<?>> spinners = new ArrayList<>();
-                for (int i = 0; i < 4 * carriers; i++) {
+                for (int i = 0; i < 200; i++) { // hundreds of fibers, migrating between carriers as they yield
                     spinners.add(Fiber.builder().scheduler(pool).start((Runnable) () -> {
                         while (!stop.get()) {
                             Fiber.yield();
