@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * drains may interleave; FIFO across concurrent producers is not defined anyway.)
  *
  * <p>Every dispatch ends in {@link #signalWork()}, the handshake described in
- * {@link CarrierPool}: a shared queue has no owner that will surely run the task.
+ * {@link IdleCarriers}: a shared queue has no owner that will surely run the task.
  *
  * <p>Compared with {@link WorkStealingScheduler}: no locality (every hand-off crosses the shared
  * queue's cache lines) but strict fairness and no stealing; the benchmark report shows the cost.

@@ -48,7 +48,7 @@ final class WatchdogBackoff {
 
     private final long min;
     private final long max;
-    /** Written by the watchdog only; read racily by {@link CarrierPool#watchdogIntervalNanos} (a long: volatile, so that read is never torn). */
+    /** Written by the watchdog only; read racily by {@link Watchdog#intervalNanos} (a long: volatile, so that read is never torn). */
     private volatile long interval;
     private int calmLooks;
 

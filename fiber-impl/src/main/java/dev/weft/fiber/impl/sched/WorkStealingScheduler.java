@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (or a fair share) into its own queue; a loser goes on to steal instead of waiting. Outside
  * submitters offer and then {@link #signalWork() signal}; the CAS inside the offer and the
  * volatile reads in {@code signalWork} form the no-lost-wake-up handshake described in
- * {@link CarrierPool}. Work a carrier keeps for itself does not signal (its owner will run it):
+ * {@link IdleCarriers}. Work a carrier keeps for itself does not signal (its owner will run it):
  * a task that lands in the LIFO slot, or a yielding fiber; only a task displaced into the
  * stealable queue does.
  *
@@ -126,6 +126,12 @@ public final class WorkStealingScheduler extends CarrierPool {
      * injection queue is polled by every carrier at least every {@link #GLOBAL_POLL_INTERVAL}
      * tasks. The cost falls on carriers in one task for a whole watchdog interval, busy or
      * blocked, whose queued work would otherwise wait at least that long.
+     *
+     * <p>Order: the owner, once its task returns, takes the injection queue first (the
+     * {@code released} flag), so a fiber it queues then, such as the slow fiber yielding, runs
+     * after the fibers moved, not before them ({@code SchedulerContractTest}'s yield
+     * interleaving saw a one-carrier pool run one fiber six times in a row without this, on a
+     * loaded machine).
      */
     @Override
     protected void releaseKeptWork(Carrier c) {
@@ -143,6 +149,9 @@ public final class WorkStealingScheduler extends CarrierPool {
             moved = true;
         }
         if (moved) {
+            // The owner's next look takes the injection queue first: what it queues meanwhile
+            // (its running fiber yielding) then runs after what was queued before, not ahead of it.
+            w.own.released = true;
             signalWork();
         }
     }
@@ -169,6 +178,12 @@ public final class WorkStealingScheduler extends CarrierPool {
         WsCarrier me = (WsCarrier) c;
         Runnable t;
         OwnerState own = me.own;
+        if (own.released) {
+            own.released = false;
+            if ((t = pollInjection(me)) != null) {
+                return t;
+            }
+        }
         if (++own.tick % GLOBAL_POLL_INTERVAL == 0 && (t = pollInjection(me)) != null) {
             return t;
         }
@@ -333,6 +348,12 @@ public final class WorkStealingScheduler extends CarrierPool {
         int tick;
         /** Owner only. */
         int lifoStreak;
+        /**
+         * Set by the watchdog when it moved this carrier's kept work to the injection queue
+         * ({@link #releaseKeptWork}), cleared by the owner as it takes the injection queue first
+         * at its next look, so that yields keep their turn. A lost race costs order, never work.
+         */
+        volatile boolean released;
     }
 
     /** {@link OwnerStateFields} with padding after them. */

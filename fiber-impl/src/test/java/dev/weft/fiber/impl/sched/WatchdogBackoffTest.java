@@ -49,8 +49,8 @@ class WatchdogBackoffTest {
     @Test
     void theWorstCaseDetectionIsTwoLongestIntervalsAndTheRemainingShortLooks() {
         WatchdogBackoff b = new WatchdogBackoff(MS, 3 * MS);
-        assertEquals(7 * MS, b.worstCaseDetectionNanos(CarrierPool.STUCK_TICKS));
-        assertEquals(3 * MS, new WatchdogBackoff(MS, MS).worstCaseDetectionNanos(CarrierPool.STUCK_TICKS),
+        assertEquals(7 * MS, b.worstCaseDetectionNanos(Watchdog.STUCK_TICKS));
+        assertEquals(3 * MS, new WatchdogBackoff(MS, MS).worstCaseDetectionNanos(Watchdog.STUCK_TICKS),
                 "without back-off: the fixed 1 ms tick's 3 ms");
     }
 
@@ -58,8 +58,8 @@ class WatchdogBackoffTest {
     void theDefaultsKeepDetectionWithinAFewMillisecondsOfTheFixedTick() {
         WatchdogBackoff b = new WatchdogBackoff();
         long fixed = new WatchdogBackoff(WatchdogBackoff.MIN_INTERVAL_NANOS, WatchdogBackoff.MIN_INTERVAL_NANOS)
-                .worstCaseDetectionNanos(CarrierPool.STUCK_TICKS);
-        assertTrue(b.worstCaseDetectionNanos(CarrierPool.STUCK_TICKS) - fixed <= 5 * MS, b.toString());
+                .worstCaseDetectionNanos(Watchdog.STUCK_TICKS);
+        assertTrue(b.worstCaseDetectionNanos(Watchdog.STUCK_TICKS) - fixed <= 5 * MS, b.toString());
     }
 
     @Test
