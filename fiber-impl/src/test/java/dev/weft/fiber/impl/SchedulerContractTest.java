@@ -402,49 +402,6 @@ abstract class SchedulerContractTest {
         assertEquals(rounds, Collections.frequency(snapshot, "A"));
     }
 
-    /**
-     * A fiber that computes for several watchdog intervals between two yields (long enough for
-     * the watchdog to move the work queued behind it, not long enough to get a stand-in carrier)
-     * still hands the carrier to the fiber queued behind it when it yields.
-     */
-    @Test
-    void yieldAfterALongRunHandsTheCarrierToTheFiberQueuedBehind() throws Exception {
-        FiberScheduler s = scheduler(1);
-        int rounds = 6;
-        List<String> trace = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger arrived = new AtomicInteger();
-        Callable<Void> body = () -> {
-            arrived.incrementAndGet();
-            while (arrived.get() < 2) {
-                Fiber.yield();
-            }
-            String me = Fiber.current().name();
-            for (int i = 0; i < rounds; i++) {
-                trace.add(me);
-                if (me.equals("slow")) {
-                    // 8 ms: past two looks of the watchdog (at most 3 ms apart), short of the
-                    // 10 ms in one task after which a carrier counts as blocked
-                    long until = System.nanoTime() + 8_000_000L;
-                    while (System.nanoTime() - until < 0) {
-                        Thread.onSpinWait();
-                    }
-                }
-                Fiber.yield();
-            }
-            return null;
-        };
-        Fiber<Void> slow = Fiber.builder().scheduler(s).name("slow").start(body);
-        Fiber<Void> quick = Fiber.builder().scheduler(s).name("quick").start(body);
-        slow.get();
-        quick.get();
-        List<String> snapshot = List.copyOf(trace);
-        assertEquals(2 * rounds, snapshot.size());
-        for (int i = 1; i < snapshot.size() - 1; i++) {
-            assertNotEquals(snapshot.get(i - 1), snapshot.get(i),
-                    "yield did not hand the carrier to the other fiber at step " + i + ": " + snapshot);
-        }
-    }
-
     @Test
     void yieldKeepsLocalStateAndCompletes() throws Exception {
         FiberScheduler s = scheduler();

@@ -25,7 +25,17 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Fiber} a user holds is no {@code Runnable}): {@link #mount()} mounts it on the calling carrier and runs
  * it until it suspends or ends, then decides, still on the carrier, what happens next
  * ({@link #afterRun}). Everything that waits (join, sleep, timed park, and the primitives built
- * on them elsewhere) reduces to {@link #park0(long, boolean)} and {@link #unpark()}.
+ * on them elsewhere) reduces to {@link #park0} and {@link #unpark()}.
+ *
+ * <p>This class is the state machine and owns every field (one object per fiber: a concern
+ * object of its own would cost a header and a reference on every fiber). The other concerns of
+ * a fiber have their logic and their invariants in classes named after them, which act on its
+ * fields: {@link JoinStack} (the joiners, woken at termination), {@link MountedCarrier} (the
+ * carrier a mounted fiber runs on, and the interrupt protocol around it), {@link Sleep} (a
+ * sleep's deadline and what it does with the permit), {@link UncaughtFailures} (where an
+ * uncaught exception goes), {@link HeldMonitors} (whether a suspension may unmount) and
+ * {@link PinnedParks} (counting and logging those that may not). {@link Task} is what the
+ * scheduler sees, with the link slots of its registry.
  *
  * <p><b>State transitions.</b> {@code state} is written by the fiber's carrier while the fiber
  * is mounted, and CASed by other threads only to move it out of {@code PARKED}:
@@ -73,46 +83,12 @@ import java.util.concurrent.locks.LockSupport;
  * woken fiber sees the flag when {@code park0} returns. Every suspension point checks the
  * cancel flag, so a cancelled fiber unwinds with {@link FiberCancelledException}.
  *
+ *
  * <p><b>Interrupting the carrier of a mounted fiber.</b> A fiber blocked in a call Weft does not
  * own ({@code CountDownLatch.await()}, {@code Thread.sleep}) blocks its carrier thread and only
  * an interrupt of that thread ends the call; so {@link #interrupt()} and {@link #cancel()} also
- * interrupt the carrier while the fiber is mounted ({@link #interruptCarrier}). The race to
- * avoid: the interrupter reads the carrier, the fiber unmounts, another fiber mounts there, and
- * the interrupt lands on that other fiber. As with {@code VirtualThread}'s {@code interruptLock},
- * an interrupter holds off the unmount while it interrupts; here the lock is the volatile
- * {@link #carrier} field itself, so that it costs no field and no lock on the mount path:
- * <pre>
- *   interrupter                               unmounting carrier (mount())
- *   interrupted = true (or cancelled)         until CAS carrier self -> null: spin
- *   c = carrier; null: done                   Thread.interrupted()  (clear own status)
- *   CAS carrier c -> INTERRUPTING
- *   c.interrupt()
- *   carrier = c   (volatile store)
- * </pre>
- * The two CASes act on one variable, so they are totally ordered (no Dekker pair of two
- * variables is needed): either the unmount's CAS comes first, and the interrupter's CAS fails
- * and its next read sees null, or the interrupter's comes first, and the unmount's CAS fails
- * until the interrupter has stored {@code c} back, after its interrupt. So the interrupter
- * interrupts {@code c} only while {@code carrier} holds {@link #INTERRUPTING} in place of
- * {@code c}, and the unmount completes only with a CAS from {@code c} itself: every interrupt
- * aimed at a mount lands before that mount ends, and the
- * unmounting carrier, which then clears its status, hands no interrupt on. An interrupter that
- * reads the carrier after the CAS to null sees null (or a later mount of this fiber, which is
- * the right target). A mount also clears any interrupt status it finds on its carrier (left
- * there by a plain task or by user code calling {@code Thread.currentThread().interrupt()}), so
- * none leaks into the next fiber. An interrupt that arrives while the fiber is not mounted is
- * only the fiber's flag: a Weft suspension point sees it, a foreign blocking call made in a later
- * mount does not (re-raising it at every mount would interrupt again and again a fiber that
- * caught the first {@code InterruptedException} and carried on). Cancellation is final, so a
- * mount of a cancelled fiber interrupts its carrier at once: {@code shutdownNow()} then reaches
- * a fiber that was still queued when it was cancelled. The mount publishes {@code carrier} with
- * a release store, not a volatile one, and then reads {@code cancelled}: a full fence there
- * cost 3-6 ns a yield round trip (measured, see docs/internals.md), on top of the unmount's CAS.
- * So a {@code cancel()} within nanoseconds of a mount can miss both ways (it reads a stale null,
- * the mount reads a stale false), and then only the fiber's next Weft suspension point sees the
- * cancel: a foreign blocking call in that one mount is not interrupted. Cost on the hot path:
- * a CAS at unmount (one locked instruction on x86), a release store and two reads of fields
- * the carrier has in cache.
+ * interrupt the carrier while the fiber is mounted, without ever interrupting a carrier the fiber
+ * has left: the protocol on the {@link #carrier} field is in {@link MountedCarrier}.
  *
  * <p><b>Carrier identity.</b> Code here that runs on the fiber's own stack never keeps the
  * carrier thread across a suspension: {@link #carrier} is written by {@link #mount()} on the
@@ -205,9 +181,7 @@ public final class FiberImpl<V> implements Fiber<V> {
     private static final VarHandle STATE;
     private static final VarHandle PERMIT;
     private static final VarHandle CANCELLED;
-    private static final VarHandle WAITERS;
     private static final VarHandle ID;
-    private static final VarHandle CARRIER;
 
     static {
         try {
@@ -215,9 +189,7 @@ public final class FiberImpl<V> implements Fiber<V> {
             STATE = l.findVarHandle(FiberImpl.class, "state", int.class);
             PERMIT = l.findVarHandle(FiberImpl.class, "permit", boolean.class);
             CANCELLED = l.findVarHandle(FiberImpl.class, "cancelled", boolean.class);
-            WAITERS = l.findVarHandle(FiberImpl.class, "waiters", Object.class);
             ID = l.findVarHandle(FiberImpl.class, "id", long.class);
-            CARRIER = l.findVarHandle(FiberImpl.class, "carrier", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -229,13 +201,7 @@ public final class FiberImpl<V> implements Fiber<V> {
      * The longest wait measured against {@code System.nanoTime()} (about 36 years): longer
      * requests are cut to it, so that {@code now + nanos} cannot overflow into the past.
      */
-    private static final long MAX_WAIT_NANOS = Long.MAX_VALUE >>> 2;
-
-    /**
-     * Held in {@link #carrier} in place of the carrier thread while an interrupter interrupts
-     * that thread (see the class comment). Never started.
-     */
-    private static final Thread INTERRUPTING = Thread.ofPlatform().name("weft-interrupting").unstarted(() -> { });
+    static final long MAX_WAIT_NANOS = Long.MAX_VALUE >>> 2;
 
     /** The {@linkplain #blocker() blocker} of a fiber in {@link Fiber#sleep(Duration)}. */
     public static final Object SLEEPING = new Object() {
@@ -251,9 +217,6 @@ public final class FiberImpl<V> implements Fiber<V> {
      * read is a plain load.
      */
     private static volatile FiberObserver observer;
-
-    /** Marks {@link #waiters} once the fiber has terminated: no waiter may be added after it. */
-    private static final Object NO_MORE_WAITERS = new Object();
 
     /**
      * What the scheduler runs: this fiber's {@link Task}, one per fiber, so that the object users
@@ -284,11 +247,11 @@ public final class FiberImpl<V> implements Fiber<V> {
     private volatile boolean interrupted;
 
     /**
-     * The thread running this fiber while it is mounted, else null; {@link #INTERRUPTING} while
-     * an interrupter interrupts that thread. Set by {@link #mount()} on the carrier's own stack,
-     * cleared there by CAS; see the class comment. Read through {@link #mountedCarrier()}.
+     * The thread running this fiber while it is mounted, else null; a marker while an interrupter
+     * interrupts that thread. Set by {@link #mount()} on the carrier's own stack, cleared there by
+     * CAS; owned by {@link MountedCarrier}, whose protocol it is, and read through it.
      */
-    private volatile Thread carrier;
+    volatile Thread carrier;
 
     /**
      * What this fiber waits on while it parks (see {@link #blocker()}), else null. Written only
@@ -302,8 +265,8 @@ public final class FiberImpl<V> implements Fiber<V> {
     /** Bumped by every timed park; a timer whose number no longer matches has nothing to wake. */
     private int timedParkSeq;
 
-    /** Stack of {@link Waiter}s, or {@link #NO_MORE_WAITERS} after termination. */
-    private volatile Object waiters;
+    /** The joiners waiting for this fiber's end, owned by {@link JoinStack}. */
+    volatile Object waiters;
 
     /**
      * The waiter node this fiber reuses for every plain {@code send}/{@code receive} of a Weft
@@ -414,7 +377,7 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (self.isInterrupted()) {
             Thread.interrupted(); // a stray status (a plain task, user code) must not reach this fiber
         }
-        CARRIER.setRelease(this, self); // release, not volatile: see the class comment on cancellation
+        MountedCarrier.publish(this, self); // a release store, not volatile: see MountedCarrier
         if (cancelled) {
             self.interrupt(); // a cancelled fiber's foreign blocking calls end too, in every mount
         }
@@ -431,39 +394,8 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (run != null) {
             o.unmounted(this, run);
         }
-        unmountCarrier(self);
+        MountedCarrier.unmount(this, self);
         afterRun(self);
-    }
-
-    /**
-     * The carrier's half of the interrupt protocol (see the class comment): after this, no
-     * interrupt aimed at this fiber can reach {@code self}, and {@code self} is not interrupted.
-     */
-    private void unmountCarrier(Thread self) {
-        for (int spins = 0; !CARRIER.compareAndSet(this, self, null); spins++) {
-            backOff(spins); // an interrupter holds it: its interrupt of self lands first
-        }
-        if (self.isInterrupted()) {
-            Thread.interrupted(); // the carrier's own stack: the current thread is self
-        }
-    }
-
-    /** A short wait for an interrupter, which holds {@link #carrier} for the length of one {@code Thread.interrupt()}. */
-    private static void backOff(int spins) {
-        if (spins < 100) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield(); // the interrupter was descheduled inside its window
-        }
-    }
-
-    /** The carrier this fiber is mounted on, or null; waits out an interrupter's window. */
-    private Thread mountedCarrier() {
-        Thread c;
-        for (int spins = 0; (c = carrier) == INTERRUPTING; spins++) {
-            backOff(spins);
-        }
-        return c;
     }
 
     /** Runs on carrier {@code self} after the continuation returned: the fiber yielded, parked or ended. */
@@ -494,18 +426,12 @@ public final class FiberImpl<V> implements Fiber<V> {
     private void terminate(Object result, boolean accepted) {
         slot = result;
         if (result instanceof Failure f && !(cancelled || f.error instanceof FiberCancelledException)) {
-            reportUncaught(f.error); // throws nothing: whatever the handler does, the fiber terminates
+            UncaughtFailures.report(this, extras != null ? extras.handler : null, f.error); // throws nothing: whatever the handler does, the fiber terminates
         }
         state = TERMINATED;
-        Object w = WAITERS.getAndSet(this, NO_MORE_WAITERS);
         // An accepted fiber terminates on its carrier's own stack, where the carrier is known
         // without a lookup; a fiber that never ran terminates in start(), wherever that was called.
-        Thread carrierSelf = accepted ? Thread.currentThread() : null;
-        for (Waiter n = w instanceof Waiter first ? first : null; n != null; n = n.next) {
-            if (!n.abandoned) {
-                n.wake(carrierSelf);
-            }
-        }
+        JoinStack.closeAndWake(this, accepted ? Thread.currentThread() : null);
         FiberObserver o = observer;
         if (o != null) {
             o.ended(this);
@@ -513,42 +439,6 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (accepted) {
             scheduler.fiberTerminated(task);
         }
-    }
-
-    private void reportUncaught(Throwable error) {
-        UncaughtExceptionHandler h = extras != null ? extras.handler : null;
-        try {
-            if (h == null) {
-                h = scheduler.uncaughtExceptionHandler();
-            }
-            if (h == null) {
-                logUncaught(error);
-                return;
-            }
-            h.uncaughtException(this, error);
-        } catch (Throwable handlerFailure) {
-            // Failure isolation at the boundary: the handler is user code, and the outcome stays
-            // the task's. Its failure is kept as a suppressed exception of the task's, except when
-            // it is that very exception (a handler that rethrows: addSuppressed(self) throws) or
-            // when even that fails (no memory for the list).
-            if (handlerFailure != error) {
-                try {
-                    error.addSuppressed(handlerFailure);
-                } catch (Throwable ignored) {
-                    // nothing left to report it with
-                }
-            }
-        }
-    }
-
-    /**
-     * The default report of an exception that ended a fiber with no handler, neither its own nor
-     * its scheduler's: a warning through {@link System.Logger} {@code dev.weft.fiber.uncaught}
-     * with the fiber's name and the stack. A failing log handler is the caller's to catch.
-     */
-    private void logUncaught(Throwable error) {
-        System.getLogger("dev.weft.fiber.uncaught").log(System.Logger.Level.WARNING,
-                "Uncaught exception in fiber \"" + name() + "\" (#" + id() + ") on " + scheduler, error);
     }
 
     /** As {@link #submit}, from the carrier's own stack, where the carrier is known without a lookup. */
@@ -628,7 +518,7 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (f == null) {
             return false;
         }
-        f.sleep0(nanos);
+        Sleep.sleep(f, nanos);
         return true;
     }
 
@@ -656,7 +546,7 @@ public final class FiberImpl<V> implements Fiber<V> {
      *
      * @throws FiberCancelledException if cancellable and the fiber is cancelled (checked before and after parking)
      */
-    private void park0(long nanos, boolean cancellable, Object blocker) {
+    void park0(long nanos, boolean cancellable, Object blocker) {
         if (cancellable) {
             checkCancelled();
         }
@@ -766,7 +656,7 @@ public final class FiberImpl<V> implements Fiber<V> {
             }
             if (!permit && !interrupted && !(cancellable && cancelled)) {
                 // An interrupt of this fiber earlier in this mount also interrupted the carrier
-                // (interruptCarrier), and the fiber has consumed it since (a sleep threw): the
+                // (MountedCarrier.interrupt), and the fiber has consumed it since (a sleep threw): the
                 // carrier's status would make every park return at once, a spin until the deadline.
                 CurrentThread.clearInterrupt();
             }
@@ -781,40 +671,9 @@ public final class FiberImpl<V> implements Fiber<V> {
         }
     }
 
-    /** {@link Fiber#sleep(Duration)} for this fiber, which must be the caller. */
-    private void sleep0(long nanos) throws InterruptedException {
-        long deadline = scheduler.nanoTime() + Math.min(nanos, MAX_WAIT_NANOS); // the scheduler's clock
-        // A sleep is not a park: as for Thread.sleep, an unpark() that is pending or arrives
-        // during the sleep is kept for the next park(). It is taken out of the way here (else
-        // every park below would return at once) and given back at the end. A wake-up before the
-        // deadline is taken for an unpark (at worst a spurious permit, which park allows). Not
-        // kept: an unpark that comes after the timer has fired and before this fiber runs again,
-        // which merges with the timer's wake-up (both set the one permit).
-        boolean permitTaken = permit && PERMIT.compareAndSet(this, true, false);
-        try {
-            while (true) {
-                if (clearInterrupt()) {
-                    throw new InterruptedException(this + " was interrupted while sleeping");
-                }
-                long left = deadline - scheduler.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                park0(left, true, SLEEPING);
-                if (deadline - scheduler.nanoTime() > 0 && !interrupted) {
-                    permitTaken = true;
-                }
-            }
-        } finally {
-            if (permitTaken) {
-                permit = true; // this fiber is running: nobody waits on the permit now
-            }
-        }
-    }
-
     /**
      * {@code Fiber.interrupted()}: tests and clears the calling fiber's interrupt status (and the
-     * carrier status an interrupt in this mount set, see {@link #interruptCarrier}), or the
+     * carrier status an interrupt in this mount set, see {@link MountedCarrier#interrupt}), or the
      * calling thread's when the caller is not in a fiber.
      */
     public static boolean interruptedCurrent() {
@@ -827,11 +686,26 @@ public final class FiberImpl<V> implements Fiber<V> {
 
     /**
      * Tests and clears this fiber's interrupt status; called by the fiber itself, mounted. When
-     * it was set, also clears its carrier's status, which {@link #interruptCarrier} may have set in
+     * it was set, also clears its carrier's status, which {@link MountedCarrier#interrupt} may have set in
      * this mount: the fiber has now consumed that interrupt, and a later foreign call in the same
      * mount ({@code Object.wait} inside the monitor a pinned sleep was in) must not see it again.
      */
-    private boolean clearInterrupt() {
+    /** Takes a pending unpark permit out of the way, if set; true if it did. By this fiber, mounted (see {@link Sleep}). */
+    boolean takePermit() {
+        return permit && PERMIT.compareAndSet(this, true, false);
+    }
+
+    /** Gives back a permit {@link #takePermit} took. By this fiber, mounted: nobody waits on the permit then. */
+    void restorePermit() {
+        permit = true;
+    }
+
+    /** The interrupt flag, a plain volatile read. */
+    boolean interruptPending() {
+        return interrupted;
+    }
+
+    boolean clearInterrupt() {
         boolean was = interrupted;
         if (was) {
             interrupted = false;
@@ -852,7 +726,7 @@ public final class FiberImpl<V> implements Fiber<V> {
      * {@link #unpark()}, told the calling carrier when the caller runs on a carrier's own stack
      * (not inside a fiber), so that resubmitting needs no thread lookup; null otherwise.
      */
-    private void unpark(Thread carrierSelf) {
+    void unpark(Thread carrierSelf) {
         if (!permit && !(boolean) PERMIT.getAndSet(this, true)) {
             int s = state;
             if (s == PARKED) {
@@ -864,7 +738,7 @@ public final class FiberImpl<V> implements Fiber<V> {
                     }
                 }
             } else if (s == PINNED) {
-                Thread c = mountedCarrier();
+                Thread c = MountedCarrier.of(this);
                 if (c != null) {
                     LockSupport.unpark(c);
                 }
@@ -877,7 +751,7 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (state == TERMINATED || !CANCELLED.compareAndSet(this, false, true)) {
             return false;
         }
-        interruptCarrier();
+        MountedCarrier.interrupt(this);
         wakeForSignal();
         return true;
     }
@@ -890,31 +764,8 @@ public final class FiberImpl<V> implements Fiber<V> {
     @Override
     public void interrupt() {
         interrupted = true;
-        interruptCarrier();
+        MountedCarrier.interrupt(this);
         wakeForSignal();
-    }
-
-    /**
-     * The interrupter's half of the protocol in the class comment: interrupts the carrier thread
-     * this fiber is mounted on, if any, so that a foreign blocking call it is in ends. Called
-     * after the flag ({@code interrupted} or {@code cancelled}) is set.
-     */
-    private void interruptCarrier() {
-        for (int spins = 0; ; spins++) {
-            Thread c = carrier; // after the flag is set; null: not mounted (or a mount too recent to see, see the class comment)
-            if (c == null) {
-                return; // not mounted: the fiber sees the flag at its next Weft suspension point
-            }
-            if (c != INTERRUPTING && CARRIER.compareAndSet(this, c, INTERRUPTING)) {
-                try {
-                    c.interrupt();
-                } finally {
-                    carrier = c; // releases the unmount that may be waiting for it
-                }
-                return;
-            }
-            backOff(spins); // another interrupter holds it
-        }
     }
 
     /**
@@ -925,7 +776,7 @@ public final class FiberImpl<V> implements Fiber<V> {
     private void wakeForSignal() {
         unpark();
         if (state == PINNED) {
-            Thread c = mountedCarrier();
+            Thread c = MountedCarrier.of(this);
             if (c != null) {
                 LockSupport.unpark(c);
             }
@@ -1021,8 +872,8 @@ public final class FiberImpl<V> implements Fiber<V> {
         if (me == this) {
             throw new IllegalStateException(this + " cannot join itself");
         }
-        Waiter node = me != null ? new FiberWaiter(me) : new ThreadWaiter(Thread.currentThread());
-        if (!push(node)) {
+        JoinStack.Waiter node = me != null ? new JoinStack.FiberWaiter(me) : new JoinStack.ThreadWaiter(Thread.currentThread());
+        if (!JoinStack.push(this, node)) {
             return true;
         }
         // the joiner's clock: its scheduler's for a fiber (which may differ from this fiber's), the system's for a thread
@@ -1055,87 +906,8 @@ public final class FiberImpl<V> implements Fiber<V> {
             return true;
         } finally {
             if (state != TERMINATED) {
-                abandon(node); // timed out, interrupted or cancelled: a polling joiner must not pile up nodes
+                JoinStack.abandon(this, node); // timed out, interrupted or cancelled: a polling joiner must not pile up nodes
             }
-        }
-    }
-
-    /**
-     * Marks {@code node} abandoned and unlinks abandoned nodes: those at the head by CAS (pushes
-     * race there), those inside the stack by relinking. An interior unlink can race with another
-     * one and leave an abandoned node in place, but never drops a live node: nodes are only ever
-     * inserted at the head, so the successor a relink installs is always a node that was there.
-     * Termination skips abandoned nodes, so a leftover costs memory until then, nothing else.
-     */
-    private void abandon(Waiter node) {
-        node.abandoned = true;
-        while (true) {
-            if (!(waiters instanceof Waiter head)) {
-                return; // terminated: the stack is gone
-            }
-            if (head.abandoned) {
-                WAITERS.compareAndSet(this, head, head.next);
-                continue;
-            }
-            Waiter prev = head;
-            for (Waiter n = head.next; n != null; n = n.next) {
-                if (n.abandoned) {
-                    prev.next = n.next;
-                } else {
-                    prev = n;
-                }
-            }
-            return;
-        }
-    }
-
-    /** Pushes a waiter; false if the fiber has already terminated. */
-    private boolean push(Waiter node) {
-        while (true) {
-            Object head = waiters;
-            if (head == NO_MORE_WAITERS) {
-                return false;
-            }
-            node.next = (Waiter) head;
-            if (WAITERS.compareAndSet(this, head, node)) {
-                return true;
-            }
-        }
-    }
-
-    private abstract static sealed class Waiter permits FiberWaiter, ThreadWaiter {
-        /** Written by pushes (before the publishing CAS) and by unlinks; racy reads are benign, see {@link #abandon}. */
-        volatile Waiter next;
-        /** Set once its joiner stopped waiting; such a node is skipped and unlinked. */
-        volatile boolean abandoned;
-
-        /** @param carrierSelf the calling carrier if the caller is on a carrier's own stack, else null */
-        abstract void wake(Thread carrierSelf);
-    }
-
-    private static final class FiberWaiter extends Waiter {
-        private final FiberImpl<?> fiber;
-
-        FiberWaiter(FiberImpl<?> fiber) {
-            this.fiber = fiber;
-        }
-
-        @Override
-        void wake(Thread carrierSelf) {
-            fiber.unpark(carrierSelf);
-        }
-    }
-
-    private static final class ThreadWaiter extends Waiter {
-        private final Thread thread;
-
-        ThreadWaiter(Thread thread) {
-            this.thread = thread;
-        }
-
-        @Override
-        void wake(Thread carrierSelf) {
-            LockSupport.unpark(thread);
         }
     }
 
@@ -1354,7 +1126,7 @@ public final class FiberImpl<V> implements Fiber<V> {
 
     /** The carrier thread this fiber is mounted on, or null; a racy read. */
     public Thread carrierThread() {
-        return mountedCarrier();
+        return MountedCarrier.of(this);
     }
 
     /**
