@@ -38,12 +38,12 @@ public final class Report {
         return docs.resolve("bench-data").resolve(profile + "-memory.json");
     }
 
-    /** The run description. */
     /** The network-load rows ({@code dev.weft.bench.io.LoadSuite}). */
     public Path ioJson() {
         return docs.resolve("bench-data").resolve(profile + "-io.json");
     }
 
+    /** The run description. */
     public Path runJson() {
         return docs.resolve("bench-data").resolve(profile + "-run.json");
     }
