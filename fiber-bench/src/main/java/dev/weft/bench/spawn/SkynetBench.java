@@ -1,5 +1,6 @@
 package dev.weft.bench.spawn;
 
+import dev.weft.fiber.impl.core.StackfulContinuation;
 import org.openjdk.jmh.annotations.Fork;
 import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.ArrayDeque;
 import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 
@@ -147,6 +149,73 @@ public class SkynetBench {
             sum += child.get();
         }
         return sum;
+    }
+
+    /**
+     * The floor: the same tree of {@value #LEAVES} leaves as raw continuations (no Weft, no
+     * scheduler object, no fiber state), run by one thread from a plain {@link ArrayDeque}. Each
+     * inner node spawns its ten children, suspends once, and is resumed once, when its last child
+     * has ended; the loop adds each child's result into its parent. What is left is the physical
+     * cost of creating, running and suspending a continuation per node, which every stackful
+     * contender pays at least.
+     */
+    @Benchmark
+    public long floorRawContinuations() {
+        return checked(FloorNode.run(LEAVES));
+    }
+
+    /** A node of {@link #floorRawContinuations}; its fields are written by its own frames and by the one driving thread. */
+    static final class FloorNode extends StackfulContinuation {
+        static final Scope SCOPE = new Scope("bench-skynet-floor");
+        private final ArrayDeque<FloorNode> ready;
+        private final FloorNode parent;
+        private final long first;
+        private final long size;
+        private int pendingChildren;
+        private long sum;
+
+        private FloorNode(ArrayDeque<FloorNode> ready, FloorNode parent, long first, long size) {
+            super(SCOPE);
+            this.ready = ready;
+            this.parent = parent;
+            this.first = first;
+            this.size = size;
+        }
+
+        @Override
+        protected void enter() {
+            if (size == 1) {
+                sum = first;
+                return;
+            }
+            long childSize = size / FAN_OUT;
+            pendingChildren = FAN_OUT;
+            for (int i = 0; i < FAN_OUT; i++) {
+                ready.addLast(new FloorNode(ready, this, first + i * childSize, childSize));
+            }
+            StackfulContinuation.yield(SCOPE); // resumed once every child has added its sum
+        }
+
+        /** Runs the tree of {@code leaves} leaves to completion on the calling thread; its sum. */
+        static long run(long leaves) {
+            ArrayDeque<FloorNode> ready = new ArrayDeque<>();
+            FloorNode root = new FloorNode(ready, null, 0, leaves);
+            ready.addLast(root);
+            FloorNode n;
+            while ((n = ready.pollLast()) != null) { // newest first, as a work-stealing carrier runs its own work
+                n.resume();
+                if (n.isFinished()) {
+                    FloorNode p = n.parent;
+                    if (p != null) {
+                        p.sum += n.sum;
+                        if (--p.pendingChildren == 0) {
+                            ready.addLast(p);
+                        }
+                    }
+                }
+            }
+            return root.sum;
+        }
     }
 
     /** One Kotlin coroutine per node ({@code async}/{@code awaitAll} on {@code Dispatchers.Default}). */
