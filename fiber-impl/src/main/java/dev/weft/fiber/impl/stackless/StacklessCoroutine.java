@@ -156,9 +156,12 @@ public final class StacklessCoroutine implements Runnable {
                     + (s.owner() != null ? " (inside " + s.owner() + ")" : ""));
         }
         if (s.isRestoring()) {
-            // Resumed by an unpark (or by the driver finding the permit): end the restore and take the permit.
+            // Resumed by an unpark (or by the driver finding the permit): end the restore and take
+            // the permit. A volatile store, ordered before the caller's next volatile read of its
+            // wait condition: otherwise an unpark that changed the condition could find the old
+            // permit still set, do nothing, and then see it cleared, a lost wake-up.
             FrameStack.suspendOrResume(c, null);
-            PERMIT.setOpaque(c, false);
+            PERMIT.setVolatile(c, false);
             return;
         }
         if ((boolean) PERMIT.getAndSet(c, false)) {
