@@ -37,7 +37,8 @@ class BenchProfilesTest {
             assertTrue(headline.matcher(name).find(), name);
         }
         for (String name : List.of("dev.weft.bench.channel.PingPongBench.weft", "dev.weft.bench.generator.GeneratorDepthBench.stackful",
-                "dev.weft.bench.executor.ExecutorBench.weftRawFiberMode")) {
+                "dev.weft.bench.executor.ExecutorBench.weftRawFiberMode", "dev.weft.bench.generator.SchedulerRingBench.hops",
+                "dev.weft.bench.generator.SchedulerSpawnJoinBench.spawnJoin", "dev.weft.bench.generator.SchedulerSkynetBench.skynet")) {
             assertFalse(headline.matcher(name).find(), name);
         }
     }

@@ -495,6 +495,7 @@ public final class ReportWriter {
                 sb.append("![").append(simple).append("](").append(plot).append(")\n\n");
             }
         }
+        BackendComparison.section(sb, results);
         caveats(sb, info);
         return sb.toString();
     }

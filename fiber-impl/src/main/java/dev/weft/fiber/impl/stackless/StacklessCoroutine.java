@@ -14,7 +14,9 @@ import java.util.concurrent.Executor;
  * It is a plain {@link Runnable}, so any executor can drive it, in particular a Weft
  * {@code FiberScheduler}: {@link #start(Executor, Body)} submits it and re-submits it after
  * every {@code yieldNow}, which makes it the stackless counterpart of a fiber that calls
- * {@code Fiber.yield()}, on the same scheduler.
+ * {@code Fiber.yield()}, on the same scheduler. {@link #park()} and {@link #unpark()} are the
+ * counterpart of {@code Fiber.park()} and {@code Fiber.unpark()}: a parked coroutine is not
+ * re-submitted until another task unparks it, so coroutines can wait for each other.
  *
  * <h2>Implementation overview</h2>
  * State ({@code NEW -> RUNNING -> SUSPENDED -> RUNNING -> ... -> DONE}) is an int changed by
@@ -23,6 +25,23 @@ import java.util.concurrent.Executor;
  * {@code run}'s CAS acquires it, which publishes the saved frames to whichever thread resumes.
  * When driven by an executor, the coroutine is re-submitted only after the state has been
  * released and the frame stack uninstalled, so the next carrier may start at once.
+ *
+ * <p><b>Parking</b> follows {@code VirtualThread}: a permit ({@code LockSupport} semantics: at
+ * most one, an unpark before the park is not lost) beside the state. {@code park} returns at
+ * once if it can take the permit; otherwise it suspends with a marker the driver recognises,
+ * and the driver, instead of re-submitting, stores {@code PARKED} and then reads the permit.
+ * {@code unpark} sets the permit and then reads the state; whichever of the two sees both
+ * (the store and the read on each side are volatile, so at least one does) moves
+ * {@code PARKED -> SUSPENDED} by CAS and submits the coroutine, so it is submitted exactly once.
+ * The resumed {@code park} clears the permit. Transitions:
+ * <pre>
+ *   NEW -> RUNNING                      run() (CAS)
+ *   SUSPENDED -> RUNNING                run() (CAS)
+ *   RUNNING -> SUSPENDED                after yieldNow (then re-submitted)
+ *   RUNNING -> PARKED                   after a park that found no permit
+ *   PARKED -> SUSPENDED                 unpark, or the driver finding the permit (CAS; then submitted)
+ *   RUNNING -> DONE                     the body returned or threw
+ * </pre>
  */
 public final class StacklessCoroutine implements Runnable {
 
@@ -38,12 +57,19 @@ public final class StacklessCoroutine implements Runnable {
     private static final int SUSPENDED = 1;
     private static final int RUNNING = 2;
     private static final int DONE = 3;
+    private static final int PARKED = 4;
+
+    /** What {@link #park()} hands the driver when it suspends, telling it not to re-submit. */
+    private static final Object PARK = new Object();
 
     private static final VarHandle STATE;
+    private static final VarHandle PERMIT;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(StacklessCoroutine.class, "state", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(StacklessCoroutine.class, "state", int.class);
+            PERMIT = lookup.findVarHandle(StacklessCoroutine.class, "permit", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -51,6 +77,8 @@ public final class StacklessCoroutine implements Runnable {
 
     @SuppressWarnings("unused")
     private int state;
+    @SuppressWarnings("unused")
+    private boolean permit;
     private final Body body;
     private final Executor executor;
     private final FrameStack stack = new FrameStack(this);
@@ -104,15 +132,70 @@ public final class StacklessCoroutine implements Runnable {
     }
 
     /**
-     * Runs the coroutine until its next {@link #yieldNow()} or its end.
+     * The stackless coroutine whose body the caller runs in.
      *
-     * @throws IllegalStateException if it is running already or has ended
+     * @return the coroutine, or null outside any (also inside a stackless generator)
+     */
+    public static StacklessCoroutine current() {
+        return FrameStack.current().owner() instanceof StacklessCoroutine c ? c : null;
+    }
+
+    /**
+     * Parks the stackless coroutine running the caller until {@link #unpark()} is called on it,
+     * with {@code LockSupport} permit semantics: if it was unparked since its last park, returns
+     * at once. A driven coroutine ({@link #start}) is re-submitted to its executor by the unpark;
+     * one driven by hand becomes runnable again, and its driver calls {@link #run()}.
+     *
+     * @throws IllegalStateException if the caller is not inside a stackless coroutine
+     */
+    @Suspendable
+    public static void park() {
+        FrameStack s = FrameStack.current();
+        if (!(s.owner() instanceof StacklessCoroutine c)) {
+            throw new IllegalStateException("StacklessCoroutine.park called outside a stackless coroutine"
+                    + (s.owner() != null ? " (inside " + s.owner() + ")" : ""));
+        }
+        if (s.isRestoring()) {
+            // Resumed by an unpark (or by the driver finding the permit): end the restore and take
+            // the permit. A volatile store, ordered before the caller's next volatile read of its
+            // wait condition: otherwise an unpark that changed the condition could find the old
+            // permit still set, do nothing, and then see it cleared, a lost wake-up.
+            FrameStack.suspendOrResume(c, null);
+            PERMIT.setVolatile(c, false);
+            return;
+        }
+        if ((boolean) PERMIT.getAndSet(c, false)) {
+            return;
+        }
+        FrameStack.suspendOrResume(c, PARK);
+    }
+
+    /**
+     * Makes a coroutine parked in {@link #park()} runnable again (re-submitting it if it is driven
+     * by an executor), or, if it is not parked, lets its next {@code park} return at once.
+     * Has no effect on a coroutine that has ended. May be called from any thread.
+     */
+    public void unpark() {
+        if (!(boolean) PERMIT.getAndSet(this, true)
+                && (int) STATE.getVolatile(this) == PARKED
+                && STATE.compareAndSet(this, PARKED, SUSPENDED)) {
+            if (executor != null) {
+                executor.execute(this);
+            }
+        }
+    }
+
+    /**
+     * Runs the coroutine until its next {@link #yieldNow()}, {@link #park()} or its end.
+     *
+     * @throws IllegalStateException if it is running already, is parked or has ended
      */
     @Override
     public void run() {
         int s = (int) STATE.getAcquire(this);
         if ((s != NEW && s != SUSPENDED) || !STATE.compareAndSet(this, s, RUNNING)) {
-            throw new IllegalStateException("stackless coroutine " + (s == DONE ? "has ended" : "is already running"));
+            throw new IllegalStateException("stackless coroutine "
+                    + (s == DONE ? "has ended" : s == PARKED ? "is parked" : "is already running"));
         }
         boolean suspended = false;
         FrameStack previous = stack.install(null, null);
@@ -127,7 +210,13 @@ public final class StacklessCoroutine implements Runnable {
             return;
         }
         stack.uninstall(previous);
-        if (suspended) {
+        if (suspended && stack.takeYielded() == PARK) {
+            STATE.setVolatile(this, PARKED);
+            if ((boolean) PERMIT.getVolatile(this) && STATE.compareAndSet(this, PARKED, SUSPENDED)
+                    && executor != null) {
+                executor.execute(this);
+            }
+        } else if (suspended) {
             STATE.setRelease(this, SUSPENDED);
             if (executor != null) {
                 executor.execute(this);

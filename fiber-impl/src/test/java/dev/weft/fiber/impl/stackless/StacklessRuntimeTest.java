@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -105,6 +106,68 @@ class StacklessRuntimeTest {
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
         assertEquals((long) coroutines * steps, counter.get());
         assertEquals(steps, threads.size());
+    }
+
+    @Test
+    void parkedCoroutineRunsAgainOnlyAfterUnpark() {
+        AtomicLong counter = new AtomicLong();
+        StacklessCoroutine c = StacklessCoroutine.create(body("parking", counter, 3));
+        c.run();
+        assertEquals(1, counter.get());
+        IllegalStateException e = assertThrows(IllegalStateException.class, c::run);
+        assertTrue(e.getMessage().contains("is parked"), e.getMessage());
+        c.unpark();
+        c.run();
+        assertEquals(2, counter.get());
+        c.unpark();
+        c.unpark();
+        c.run();
+        assertEquals(3, counter.get());
+        assertFalse(c.isDone());
+        c.unpark();
+        c.run();
+        assertTrue(c.isDone());
+    }
+
+    @Test
+    void unparkBeforeParkIsNotLost() {
+        AtomicLong counter = new AtomicLong();
+        StacklessCoroutine c = StacklessCoroutine.create(body("parking", counter, 1));
+        c.unpark();
+        c.run();
+        assertTrue(c.isDone(), "the permit given before the park lets it return at once");
+        assertEquals(1, counter.get());
+    }
+
+    @Test
+    void currentIsNullOutsideACoroutine() {
+        assertEquals(null, StacklessCoroutine.current());
+    }
+
+    @Test
+    void ringOfCoroutinesOnTwoCarriersPassesEveryHop() throws Exception {
+        int size = 8;
+        int rounds = 2_000;
+        AtomicLong hops = new AtomicLong();
+        AtomicInteger holder = new AtomicInteger(-1);
+        StacklessCoroutine[] members = new StacklessCoroutine[size];
+        try (FiberScheduler scheduler = Schedulers.workStealing(2)) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                members[i] = StacklessCoroutine.start(scheduler, body("ringMember", i, members, holder, rounds, hops));
+                done.add(members[i].completion());
+            }
+            holder.set(0);
+            members[0].unpark();
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        }
+        assertEquals((long) size * rounds, hops.get());
+    }
+
+    @Test
+    void parkOutsideACoroutineThrows() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, StacklessCoroutine::park);
+        assertTrue(e.getMessage().contains("outside a stackless coroutine"), e.getMessage());
     }
 
     @Test

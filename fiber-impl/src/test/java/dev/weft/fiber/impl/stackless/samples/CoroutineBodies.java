@@ -8,6 +8,7 @@ import dev.weft.fiber.impl.stackless.UntransformedHelper;
 
 import java.lang.ref.WeakReference;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -71,5 +72,40 @@ public final class CoroutineBodies {
     /** A generator body that tries to suspend the coroutine API instead of yielding. */
     public static GeneratorBody<Integer> coroutineYieldInGenerator() {
         return y -> StacklessCoroutine.yieldNow();
+    }
+
+    /** Adds 1 to {@code counter}, then parks, {@code rounds} times. */
+    public static StacklessCoroutine.Body parking(AtomicLong counter, int rounds) {
+        return () -> {
+            for (int i = 0; i < rounds; i++) {
+                counter.incrementAndGet();
+                parkAt(i);
+            }
+        };
+    }
+
+    @Suspendable
+    static void parkAt(int i) {
+        StacklessCoroutine.park();
+    }
+
+    /**
+     * Member {@code index} of a ring of {@code members.length} coroutines passing a token
+     * {@code rounds} times each: parks until {@code holder} names it, counts a hop, names the next
+     * member and unparks it.
+     */
+    public static StacklessCoroutine.Body ringMember(int index, StacklessCoroutine[] members, AtomicInteger holder,
+                                                     int rounds, AtomicLong hops) {
+        return () -> {
+            int next = (index + 1) % members.length;
+            for (int r = 0; r < rounds; r++) {
+                while (holder.get() != index) {
+                    StacklessCoroutine.park();
+                }
+                hops.incrementAndGet();
+                holder.set(next);
+                members[next].unpark();
+            }
+        };
     }
 }
