@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
  * carrier, folded in by each carrier as it exits ({@link #carrierRetired}), and the pinned-park
  * count, which any fiber's carrier adds to (a {@link LongAdder}: pinned parks can come from every
  * carrier at once). A snapshot is a sum of racy reads, not an atomic view: each count is at most
- * as old as the read, and a carrier that exits during the sum is counted either on its own or in
- * the retired totals (its own counts are skipped once {@code gone} is set, which it sets after
- * folding them in).
+ * as old as the read. A carrier that exits during the sum can be counted twice for that instant
+ * (it folds its counts into the retired totals before it sets {@code gone}, after which the sum
+ * skips its own); once it has exited, every sum counts it once.
  */
 final class PoolCounters {
     private final LongAdder pinnedParks = new LongAdder();

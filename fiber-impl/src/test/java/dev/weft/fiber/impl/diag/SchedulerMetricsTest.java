@@ -53,10 +53,12 @@ class SchedulerMetricsTest {
             // each fiber runs once per yield plus once to start: at least that many tasks
             assertTrue(bean.getTasksRun() - runBefore >= (long) FIBERS * (YIELDS + 1),
                     "tasks run " + (bean.getTasksRun() - runBefore));
+            // A loaded machine can make the watchdog start stand-ins (a carrier preempted inside a
+            // task looks blocked); they retire a second after the work is gone.
+            Await.until("stand-in carriers to retire (" + s.stats() + ")", () -> bean.getCarriers() == 2);
             assertEquals(s.stats().tasksRun(), bean.getTasksRun());
             assertEquals(0, bean.getPinnedParks());
             assertTrue(bean.getCarrierUtilization() >= 0 && bean.getCarrierUtilization() <= 1);
-            assertEquals(2, bean.getCarriers());
             assertFalse(bean.isShutdown());
 
             s.close();
