@@ -48,6 +48,12 @@ public final class Diagnostics {
     private static int detectors;
     /** Whether a JFR recording is running, as last told by the listener; guarded by the class. */
     private static boolean recording;
+    /**
+     * Whether a pool that tracks leaks has been created in this JVM (then parks note their
+     * blocker's class for leak reports, see {@link LeakRecord}); set once, never cleared. Guarded
+     * by the class.
+     */
+    private static boolean leakTracking;
 
     private Diagnostics() {
     }
@@ -61,7 +67,7 @@ public final class Diagnostics {
         try {
             CarrierPool.observe(new Pools());
             for (CarrierPool p : CarrierPool.livePools()) {
-                registerPool(p); // pools created before the hook
+                poolCreated(p); // pools created before the hook
             }
             if (JMX) {
                 register(new ObjectName("dev.weft:type=FiberDiagnostics"), new DiagnosticsBean());
@@ -127,8 +133,9 @@ public final class Diagnostics {
      * detects should not pay for at start-up.
      */
     private static void refreshObserver() {
-        if (detectors > 0 || recording) {
+        if (detectors > 0 || recording || leakTracking) {
             ParkObserver.INSTANCE.timing = detectors > 0;
+            ParkObserver.INSTANCE.leaks = leakTracking;
             FiberImpl.observe(ParkObserver.INSTANCE);
         } else {
             FiberImpl.observe(null);
@@ -146,6 +153,19 @@ public final class Diagnostics {
         String n = p.name();
         boolean plain = n.chars().noneMatch(c -> ",=:\"*?\n".indexOf(c) >= 0);
         return new ObjectName("dev.weft:type=Scheduler,name=" + (plain ? n : ObjectName.quote(n)));
+    }
+
+    /** A pool has started (or was running when diagnostics were installed): its MBean, and leak tracking. */
+    private static void poolCreated(CarrierPool p) {
+        if (p.tracksLeaks()) {
+            synchronized (Diagnostics.class) {
+                if (!leakTracking) {
+                    leakTracking = true;
+                    refreshObserver();
+                }
+            }
+        }
+        registerPool(p);
     }
 
     private static void registerPool(CarrierPool p) {
@@ -224,7 +244,21 @@ public final class Diagnostics {
     private static final class Pools implements PoolObserver {
         @Override
         public void created(CarrierPool pool) {
-            registerPool(pool);
+            poolCreated(pool);
+        }
+
+        @Override
+        public Object fiberTracked(CarrierPool pool, dev.weft.fiber.FiberScheduler.FiberTask fiber) {
+            return fiber instanceof FiberImpl.Task t ? LeakRecord.of(t.fiber(), pool.name()) : null;
+        }
+
+        @Override
+        public void fiberUnreachable(CarrierPool pool, Object label) {
+            if (label instanceof LeakRecord r) {
+                r.log();
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "a fiber of " + pool.name() + " became unreachable while parked");
+            }
         }
 
         @Override
