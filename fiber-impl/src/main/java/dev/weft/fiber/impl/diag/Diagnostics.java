@@ -55,7 +55,55 @@ public final class Diagnostics {
      */
     private static boolean leakTracking;
 
+    /** Told of pools besides the MBeans (the Micrometer binder); copy-on-write, as pools start and end rarely. */
+    private static final java.util.List<PoolListener> LISTENERS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Diagnostics() {
+    }
+
+    /**
+     * Told when a pool starts and when it terminates, for metrics that follow every pool of the
+     * JVM ({@code dev.weft.fiber.micrometer.WeftMetrics}); the pools that run already are in
+     * {@link CarrierPool#livePools()}. A listener must not block; what it throws is dropped.
+     */
+    public interface PoolListener {
+        /**
+         * The pool's carriers have started; on the thread that created it.
+         *
+         * @param pool the pool
+         */
+        void poolStarted(CarrierPool pool);
+
+        /**
+         * The pool has terminated; on its watchdog, as its last action.
+         *
+         * @param pool the pool
+         */
+        void poolTerminated(CarrierPool pool);
+    }
+
+    /** Adds {@code l} (held strongly until {@link #removePoolListener}). */
+    public static void addPoolListener(PoolListener l) {
+        LISTENERS.add(java.util.Objects.requireNonNull(l, "listener"));
+    }
+
+    /** Removes {@code l}, if it was added. */
+    public static void removePoolListener(PoolListener l) {
+        LISTENERS.remove(l);
+    }
+
+    private static void tellListeners(CarrierPool p, boolean started) {
+        for (PoolListener l : LISTENERS) {
+            try {
+                if (started) {
+                    l.poolStarted(p);
+                } else {
+                    l.poolTerminated(p);
+                }
+            } catch (Throwable e) {
+                // a listener must not break a pool's start or end
+            }
+        }
     }
 
     /** Installs the hooks, once per JVM; later calls do nothing. Never throws. */
@@ -245,6 +293,7 @@ public final class Diagnostics {
         @Override
         public void created(CarrierPool pool) {
             poolCreated(pool);
+            tellListeners(pool, true);
         }
 
         @Override
@@ -264,6 +313,7 @@ public final class Diagnostics {
         @Override
         public void terminated(CarrierPool pool) {
             unregisterPool(pool);
+            tellListeners(pool, false);
         }
 
         @Override

@@ -1030,6 +1030,14 @@ public abstract class CarrierPool implements FiberScheduler {
         return accounting.fibersAccepted();
     }
 
+    /**
+     * Fibers accepted that have ended since creation: terminated, or, in leak-tracking mode, found
+     * unreachable. Only grows.
+     */
+    public final long fibersCompleted() {
+        return accounting.fibersEnded();
+    }
+
     /** Fibers accepted and not yet terminated, an estimate read without stopping anything. */
     public final long fibersLive() {
         return accounting.fibersLive();

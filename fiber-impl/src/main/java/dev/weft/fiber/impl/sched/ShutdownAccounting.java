@@ -230,6 +230,10 @@ final class ShutdownAccounting {
         return fibersAccepted.sum();
     }
 
+    long fibersEnded() {
+        return fibersEnded.sum();
+    }
+
     /** Accepted minus ended; the ended count is read first, so a concurrent end can only make it high. */
     long fibersLive() {
         long ended = fibersEnded.sum();
