@@ -40,13 +40,26 @@ public final class ChildJvm {
     /** Runs {@code mainClass} with {@code jvmArgs} only: no Weft flag unless {@code jvmArgs} has it. */
     public static Result runWithoutWeftFlags(List<String> jvmArgs, Class<?> mainClass, String... args)
             throws IOException, InterruptedException {
+        return runWithClassPath(jvmArgs, System.getProperty("java.class.path"), mainClass, args);
+    }
+
+    /** Runs {@code mainClass} with the Weft flags plus {@code jvmArgs}, on {@code classPath} instead of this JVM's. */
+    public static Result runOnClassPath(List<String> jvmArgs, String classPath, Class<?> mainClass, String... args)
+            throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(weftFlagsOfThisJvm());
+        all.addAll(jvmArgs);
+        return runWithClassPath(all, classPath, mainClass, args);
+    }
+
+    private static Result runWithClassPath(List<String> jvmArgs, String classPath, Class<?> mainClass, String... args)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new AssertionError("cannot find the java executable of this JVM"));
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmArgs);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         Path output = Files.createTempFile("weft-child-", ".out");

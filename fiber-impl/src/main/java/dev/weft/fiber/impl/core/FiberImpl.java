@@ -1022,8 +1022,8 @@ public final class FiberImpl<V> implements Fiber<V> {
         locals = values;
     }
 
-    /** What this fiber hands its scheduler (see {@link Task}). */
-    Task task() {
+    /** What this fiber hands its scheduler (see {@link Task}); diagnostics look it up in the scheduler's registry. */
+    public Task task() {
         return task;
     }
 

@@ -48,8 +48,62 @@ public final class Diagnostics {
     private static int detectors;
     /** Whether a JFR recording is running, as last told by the listener; guarded by the class. */
     private static boolean recording;
+    /**
+     * Whether a pool that tracks leaks has been created in this JVM (then parks note their
+     * blocker's class for leak reports, see {@link LeakRecord}); set once, never cleared. Guarded
+     * by the class.
+     */
+    private static boolean leakTracking;
+
+    /** Told of pools besides the MBeans (the Micrometer binder); copy-on-write, as pools start and end rarely. */
+    private static final java.util.List<PoolListener> LISTENERS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Diagnostics() {
+    }
+
+    /**
+     * Told when a pool starts and when it terminates, for metrics that follow every pool of the
+     * JVM ({@code dev.weft.fiber.micrometer.WeftMetrics}); the pools that run already are in
+     * {@link CarrierPool#livePools()}. A listener must not block; what it throws is dropped.
+     */
+    public interface PoolListener {
+        /**
+         * The pool's carriers have started; on the thread that created it.
+         *
+         * @param pool the pool
+         */
+        void poolStarted(CarrierPool pool);
+
+        /**
+         * The pool has terminated; on its watchdog, as its last action.
+         *
+         * @param pool the pool
+         */
+        void poolTerminated(CarrierPool pool);
+    }
+
+    /** Adds {@code l} (held strongly until {@link #removePoolListener}). */
+    public static void addPoolListener(PoolListener l) {
+        LISTENERS.add(java.util.Objects.requireNonNull(l, "listener"));
+    }
+
+    /** Removes {@code l}, if it was added. */
+    public static void removePoolListener(PoolListener l) {
+        LISTENERS.remove(l);
+    }
+
+    private static void tellListeners(CarrierPool p, boolean started) {
+        for (PoolListener l : LISTENERS) {
+            try {
+                if (started) {
+                    l.poolStarted(p);
+                } else {
+                    l.poolTerminated(p);
+                }
+            } catch (Throwable e) {
+                // a listener must not break a pool's start or end
+            }
+        }
     }
 
     /** Installs the hooks, once per JVM; later calls do nothing. Never throws. */
@@ -61,7 +115,7 @@ public final class Diagnostics {
         try {
             CarrierPool.observe(new Pools());
             for (CarrierPool p : CarrierPool.livePools()) {
-                registerPool(p); // pools created before the hook
+                poolCreated(p); // pools created before the hook
             }
             if (JMX) {
                 register(new ObjectName("dev.weft:type=FiberDiagnostics"), new DiagnosticsBean());
@@ -127,8 +181,9 @@ public final class Diagnostics {
      * detects should not pay for at start-up.
      */
     private static void refreshObserver() {
-        if (detectors > 0 || recording) {
+        if (detectors > 0 || recording || leakTracking) {
             ParkObserver.INSTANCE.timing = detectors > 0;
+            ParkObserver.INSTANCE.leaks = leakTracking;
             FiberImpl.observe(ParkObserver.INSTANCE);
         } else {
             FiberImpl.observe(null);
@@ -146,6 +201,19 @@ public final class Diagnostics {
         String n = p.name();
         boolean plain = n.chars().noneMatch(c -> ",=:\"*?\n".indexOf(c) >= 0);
         return new ObjectName("dev.weft:type=Scheduler,name=" + (plain ? n : ObjectName.quote(n)));
+    }
+
+    /** A pool has started (or was running when diagnostics were installed): its MBean, and leak tracking. */
+    private static void poolCreated(CarrierPool p) {
+        if (p.tracksLeaks()) {
+            synchronized (Diagnostics.class) {
+                if (!leakTracking) {
+                    leakTracking = true;
+                    refreshObserver();
+                }
+            }
+        }
+        registerPool(p);
     }
 
     private static void registerPool(CarrierPool p) {
@@ -224,12 +292,28 @@ public final class Diagnostics {
     private static final class Pools implements PoolObserver {
         @Override
         public void created(CarrierPool pool) {
-            registerPool(pool);
+            poolCreated(pool);
+            tellListeners(pool, true);
+        }
+
+        @Override
+        public Object fiberTracked(CarrierPool pool, dev.weft.fiber.FiberScheduler.FiberTask fiber) {
+            return fiber instanceof FiberImpl.Task t ? LeakRecord.of(t.fiber(), pool.name()) : null;
+        }
+
+        @Override
+        public void fiberUnreachable(CarrierPool pool, Object label) {
+            if (label instanceof LeakRecord r) {
+                r.log();
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "a fiber of " + pool.name() + " became unreachable while parked");
+            }
         }
 
         @Override
         public void terminated(CarrierPool pool) {
             unregisterPool(pool);
+            tellListeners(pool, false);
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.weft.fiber.impl.diag;
 
 import dev.weft.fiber.impl.core.FiberImpl;
 import dev.weft.fiber.impl.core.FiberObserver;
+import dev.weft.fiber.impl.sched.CarrierPool;
 import jdk.jfr.EventType;
 
 /**
@@ -25,6 +26,11 @@ final class ParkObserver implements FiberObserver {
 
     /** Whether parks are timed for detectors; written by {@link Diagnostics} (volatile: read by every parking fiber). */
     volatile boolean timing;
+    /**
+     * Whether some pool tracks leaks: then a park of one of its fibers notes its blocker's class in
+     * the fiber's {@link LeakRecord} (a map lookup and a reference store). Written by {@link Diagnostics}.
+     */
+    volatile boolean leaks;
 
     private ParkObserver() {
     }
@@ -32,6 +38,10 @@ final class ParkObserver implements FiberObserver {
     @Override
     public Object parking(FiberImpl<?> fiber, Object blocker, long nanos) {
         try {
+            if (leaks && blocker != null && fiber.scheduler() instanceof CarrierPool p && p.tracksLeaks()
+                    && p.leakLabel(fiber.task()) instanceof LeakRecord r) {
+                r.parking(blocker);
+            }
             WeftEvents.FiberPark park = null;
             WeftEvents.FiberPinned pinned = null;
             if (PARK.isEnabled()) {

@@ -26,6 +26,10 @@ import java.util.function.Consumer;
  * counts from there: such a fiber is reported a threshold after the detector started, at the
  * earliest. A sleeping fiber without a record is never reported (its deadline is unknown).
  *
+ * <p>In leak-tracking mode ({@code -Dweft.diag.trackLeaks=true}) a stuck fiber's description is
+ * also kept in its {@link LeakRecord}, so that the report of its leak, should it become
+ * unreachable, shows the stack it was parked with.
+ *
  * <h2>Sleeping and timed waits</h2>
  * A park with a deadline is reported only once it is overdue by the threshold (then something is
  * wrong with its timer or its scheduler); one whose deadline is ahead is waiting as asked.
@@ -43,7 +47,12 @@ final class StuckDetector implements StuckFiberDetector {
     /** Untimed fibers: the blocker seen and when it was first seen, per fiber. */
     private final Map<FiberImpl<?>, Sighting> firstSeen = new WeakHashMap<>();
 
-    private record Sighting(Object blocker, long at) {
+    /**
+     * The blocker is held weakly: a map's values are strong, and a blocker (a channel, a latch)
+     * holds its waiting fiber, the key, which would then never be collected, nor reported as a
+     * leak in leak-tracking mode.
+     */
+    private record Sighting(java.lang.ref.WeakReference<Object> blocker, long at) {
     }
 
     StuckDetector(Duration threshold, Duration period, Consumer<Report> listener) {
@@ -111,6 +120,9 @@ final class StuckDetector implements StuckFiberDetector {
                                     info = withTime(info, Duration.ofNanos(now - since));
                                 }
                                 stuck.add(info);
+                                if (pool.tracksLeaks() && pool.leakLabel(t) instanceof LeakRecord leak) {
+                                    leak.lastSeen = info; // a leak report of this fiber then shows its stack
+                                }
                             }
                         }
                     }
@@ -139,8 +151,8 @@ final class StuckDetector implements StuckFiberDetector {
             return Long.MAX_VALUE;
         }
         Sighting s = firstSeen.get(f);
-        if (s == null || s.blocker() != b) {
-            s = new Sighting(b, now);
+        if (s == null || s.blocker().get() != b) {
+            s = new Sighting(new java.lang.ref.WeakReference<>(b), now);
         }
         seenNow.put(f, s);
         return s.at();

@@ -61,6 +61,14 @@ public abstract class CarrierPool implements FiberScheduler {
      */
     public static final int DEFAULT_MAX_COMPENSATING = Integer.getInteger("weft.carrier.maxCompensating", 10_000);
 
+    /**
+     * Whether pools hold their live fibers weakly and report those the garbage collector finds
+     * unreachable before they terminated (parked with nothing left to wake them):
+     * {@code weft.diag.trackLeaks}, default false, read once. See {@link WeakLiveTasks} for why
+     * such a fiber is a leak and what the mode costs; off, it costs nothing.
+     */
+    public static final boolean TRACK_LEAKS = Boolean.getBoolean("weft.diag.trackLeaks");
+
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
     /** Pools whose carriers have started and that have not terminated: what a fiber dump walks. */
@@ -105,6 +113,16 @@ public abstract class CarrierPool implements FiberScheduler {
      * @param closable        false for the default scheduler, which refuses shutdown
      */
     protected CarrierPool(String kind, int parallelism, int maxCompensating, boolean closable) {
+        this(kind, parallelism, maxCompensating, closable, TRACK_LEAKS);
+    }
+
+    /**
+     * As {@link #CarrierPool(String, int, int, boolean)}, choosing leak tracking for this pool
+     * rather than from {@link #TRACK_LEAKS} (tests run both modes in one JVM).
+     *
+     * @param trackLeaks whether this pool holds its live fibers weakly and reports unreachable ones
+     */
+    protected CarrierPool(String kind, int parallelism, int maxCompensating, boolean closable, boolean trackLeaks) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }
@@ -119,7 +137,8 @@ public abstract class CarrierPool implements FiberScheduler {
         this.carriers = slots.carriers;
         this.idleCarriers = new IdleCarriers(this);
         this.watchdog = new Watchdog(this);
-        this.accounting = new ShutdownAccounting(closable, this::stopCarriers);
+        this.accounting = new ShutdownAccounting(closable, this::stopCarriers,
+                trackLeaks ? new ShutdownAccounting.LeakHooks(this::labelOf, this::reportUnreachable) : null);
     }
 
     /** Starts the core carriers and the watchdog; called once by the subclass constructor, last. */
@@ -459,15 +478,61 @@ public abstract class CarrierPool implements FiberScheduler {
     /**
      * Calls {@code action} for each fiber this pool has accepted and that has not terminated
      * (parked ones included), as a {@link FiberTask}; outside any lock of the pool. Empty for a
-     * pool that does not track its fibers ({@code -Dweft.scheduler.trackFibers=false}).
+     * pool that does not track its fibers ({@code -Dweft.scheduler.trackFibers=false}); in
+     * leak-tracking mode, the fibers still reachable ({@link WeakLiveTasks#forEach}).
      */
     public final void forEachLiveFiber(Consumer<FiberTask> action) {
         accounting.forEachLiveFiber(action);
     }
 
+    /** Whether this pool holds its fibers weakly and reports unreachable ones (see {@link #TRACK_LEAKS}). */
+    public final boolean tracksLeaks() {
+        return accounting.tracksLeaks();
+    }
+
+    /**
+     * Leak-tracking mode: what the observer kept for {@code fiber}'s report
+     * ({@link PoolObserver#fiberTracked}), or null (not tracked here, or nothing kept).
+     */
+    public final Object leakLabel(FiberTask fiber) {
+        WeakLiveTasks.TrackedFiber r = accounting.tracked(fiber);
+        return r != null ? r.label() : null;
+    }
+
+    /** Leak-tracking mode, at registration: asks the observer what to keep for a report. */
+    private Object labelOf(FiberTask fiber) {
+        PoolObserver o = observer;
+        return o != null ? o.fiberTracked(this, fiber) : null;
+    }
+
+    /**
+     * Leak-tracking mode, on the drain thread: a fiber of this pool was collected before it
+     * terminated. Reported through the observer, or, with none installed (diagnostics are
+     * installed by Weft's provider before the first pool, so only a pool built without it), logged
+     * here with what the pool knows.
+     */
+    private void reportUnreachable(WeakLiveTasks.TrackedFiber r) {
+        PoolObserver o = observer;
+        if (o != null) {
+            notify(() -> o.fiberUnreachable(this, r.label()));
+        } else {
+            System.getLogger("dev.weft.fiber.leak").log(System.Logger.Level.WARNING, "a fiber of " + name
+                    + " became unreachable while parked: nothing can wake it, so it can never run again,"
+                    + " and its finally blocks will not run");
+        }
+    }
+
     /** Fibers this pool has accepted since creation (their first run was submitted). */
     public final long fibersAccepted() {
         return accounting.fibersAccepted();
+    }
+
+    /**
+     * Fibers accepted that have ended since creation: terminated, or, in leak-tracking mode, found
+     * unreachable. Only grows.
+     */
+    public final long fibersCompleted() {
+        return accounting.fibersEnded();
     }
 
     /** Fibers accepted and not yet terminated, an estimate read without stopping anything. */

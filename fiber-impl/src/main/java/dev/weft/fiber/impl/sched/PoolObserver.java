@@ -4,7 +4,8 @@ package dev.weft.fiber.impl.sched;
  * The hook through which diagnostics ({@code dev.weft.fiber.impl.diag}: the scheduler MXBeans and
  * JFR events) learn of a {@link CarrierPool}'s life without the schedulers knowing them. At most
  * one is installed ({@link CarrierPool#observe}); with none, each hook site costs a read of a
- * static field. Nothing here is on a fiber's hot path: these are rare events of a pool.
+ * static field. Nothing here is on a fiber's hot path: these are rare events of a pool, except
+ * {@link #fiberTracked}, called at every spawn of a pool in leak-tracking mode (opt-in).
  *
  * <p>An observer must not throw or block for long; what it throws is dropped (a pool's threads
  * never die of it).
@@ -60,4 +61,30 @@ public interface PoolObserver {
      * @param carrier the blocked carrier thread
      */
     void carrierBlocked(CarrierPool pool, Thread carrier);
+
+    /**
+     * Leak-tracking mode only ({@link CarrierPool#tracksLeaks()}): a fiber is being registered,
+     * weakly. Returns what the pool keeps for the report should the fiber become unreachable:
+     * it must not reference the fiber (or the fiber would stay reachable). On the thread that
+     * starts the fiber, once per fiber: unlike the other methods, called at every spawn in that
+     * mode. The default keeps nothing.
+     *
+     * @param pool  the pool
+     * @param fiber the fiber's task
+     * @return what to keep, or null
+     */
+    default Object fiberTracked(CarrierPool pool, dev.weft.fiber.FiberScheduler.FiberTask fiber) {
+        return null;
+    }
+
+    /**
+     * Leak-tracking mode only: a fiber of {@code pool} was found unreachable by the garbage
+     * collector before it terminated, so it was parked with nothing left to wake it. Called once
+     * per such fiber, on the {@code weft-unreachable-fibers} thread. The default does nothing.
+     *
+     * @param pool  the pool
+     * @param label what {@link #fiberTracked} returned for the fiber
+     */
+    default void fiberUnreachable(CarrierPool pool, Object label) {
+    }
 }

@@ -3,6 +3,7 @@ package dev.weft.fiber.impl.sched;
 import dev.weft.fiber.FiberScheduler.FiberTask;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * A pool's run state and the work it has accepted and not finished: decides when a pool that was
@@ -44,9 +45,17 @@ final class ShutdownAccounting {
      */
     static final boolean TRACK_UNCLOSABLE = Boolean.parseBoolean(System.getProperty("weft.scheduler.trackFibers", "true"));
 
-    /** Live fibers, for shutdownNow and fiber dumps; null when not tracked (no cost per fiber then). */
+    /** Live fibers, for shutdownNow and fiber dumps; null when not tracked (no cost per fiber then) or tracked weakly. */
     private final LiveTasks liveFibers;
-    /** Fibers accepted since creation (metrics); counted only where {@link #liveFibers} is kept. */
+    /**
+     * The live fibers held weakly, in leak-tracking mode ({@link CarrierPool#TRACK_LEAKS}); else null.
+     * At most one of this and {@link #liveFibers} is set, and the paths of the default mode test
+     * {@code liveFibers} first, so leak tracking costs them nothing.
+     */
+    private final WeakLiveTasks weakFibers;
+    /** Leak-tracking mode: what a fiber's reference keeps for its report (the pool's observer asks the fiber). */
+    private final java.util.function.Function<FiberTask, Object> label;
+    /** Fibers accepted since creation (metrics); counted only where fibers are kept (strongly or weakly). */
     private final LongAdder fibersAccepted = new LongAdder();
     /** Fibers accepted and ended since creation (metrics). */
     private final LongAdder fibersEnded = new LongAdder();
@@ -55,9 +64,47 @@ final class ShutdownAccounting {
     /** Called once nothing is live after shutdown, under {@link #lifecycle}; must not block. */
     private final Runnable stopCarriers;
 
-    ShutdownAccounting(boolean closable, Runnable stopCarriers) {
-        this.liveFibers = closable || TRACK_UNCLOSABLE ? new LiveTasks() : null;
+    /**
+     * @param closable     false for the default scheduler (then fibers are kept only if {@link #TRACK_UNCLOSABLE})
+     * @param stopCarriers called once nothing is live after shutdown
+     * @param leaks        null for the default mode; in leak-tracking mode, what to keep of each fiber
+     *                     for its report ({@code label}) and whom to report an unreachable fiber to
+     */
+    ShutdownAccounting(boolean closable, Runnable stopCarriers, LeakHooks leaks) {
+        if (leaks != null) {
+            this.liveFibers = null;
+            this.label = leaks.label();
+            this.weakFibers = new WeakLiveTasks(r -> {
+                fibersEnded.increment(); // it can never run again: it no longer holds up a shutdown
+                ended();
+                leaks.unreachable().accept(r);
+            });
+        } else {
+            this.liveFibers = closable || TRACK_UNCLOSABLE ? new LiveTasks() : null;
+            this.label = null;
+            this.weakFibers = null;
+        }
         this.stopCarriers = stopCarriers;
+    }
+
+    /**
+     * What leak-tracking mode needs from the pool.
+     *
+     * @param label       what to keep of a fiber for its report, asked at registration
+     * @param unreachable reports a fiber found unreachable (on the drain thread)
+     */
+    record LeakHooks(java.util.function.Function<FiberTask, Object> label,
+                     Consumer<WeakLiveTasks.TrackedFiber> unreachable) {
+    }
+
+    /** Whether fibers are held weakly (leak-tracking mode). */
+    boolean tracksLeaks() {
+        return weakFibers != null;
+    }
+
+    /** Leak-tracking mode: the reference of a registered fiber, or null (not registered, or not in that mode). */
+    WeakLiveTasks.TrackedFiber tracked(FiberTask fiber) {
+        return weakFibers != null ? weakFibers.find(fiber) : null;
     }
 
     /** Whether {@link #accept} registers fibers (and so wants a spread hint). */
@@ -73,6 +120,9 @@ final class ShutdownAccounting {
      * @return false if the pool is shut down: the task was counted out again and must be rejected
      */
     boolean accept(Runnable task, int spread) {
+        if (liveFibers == null && weakFibers != null) {
+            return acceptWeakly(task);
+        }
         FiberTask fiber = liveFibers != null && task instanceof FiberTask t ? t : null;
         live.increment();
         if (fiber != null) {
@@ -90,10 +140,40 @@ final class ShutdownAccounting {
         return true;
     }
 
+    /** {@link #accept} in leak-tracking mode: the same order of steps, with the weak registry. */
+    private boolean acceptWeakly(Runnable task) {
+        FiberTask fiber = task instanceof FiberTask t ? t : null;
+        live.increment();
+        if (fiber != null) {
+            weakFibers.add(fiber, labelOf(fiber));
+            fibersAccepted.increment();
+        }
+        if (runState != RUNNING) {
+            if (fiber != null) {
+                weakFibers.remove(fiber);
+                fibersEnded.increment();
+            }
+            ended();
+            return false;
+        }
+        return true;
+    }
+
+    private Object labelOf(FiberTask fiber) {
+        try {
+            return label.apply(fiber);
+        } catch (Throwable e) {
+            return null; // the fiber is still tracked; its report says less
+        }
+    }
+
     /** A fiber accepted by {@link #accept} has terminated. Any thread, once per fiber. */
     void fiberEnded(FiberTask fiber) {
         if (liveFibers != null) {
             liveFibers.remove(fiber);
+            fibersEnded.increment();
+        } else if (weakFibers != null) {
+            weakFibers.remove(fiber);
             fibersEnded.increment();
         }
         ended();
@@ -131,7 +211,7 @@ final class ShutdownAccounting {
         synchronized (lifecycle) {
             runState = STOP;
         }
-        liveFibers.forEach(FiberTask::cancel);
+        forEachLiveFiber(FiberTask::cancel);
         synchronized (lifecycle) {
             stopIfNothingLive();
         }
@@ -141,11 +221,17 @@ final class ShutdownAccounting {
     void forEachLiveFiber(java.util.function.Consumer<FiberTask> action) {
         if (liveFibers != null) {
             liveFibers.forEach(action);
+        } else if (weakFibers != null) {
+            weakFibers.forEach(action);
         }
     }
 
     long fibersAccepted() {
         return fibersAccepted.sum();
+    }
+
+    long fibersEnded() {
+        return fibersEnded.sum();
     }
 
     /** Accepted minus ended; the ended count is read first, so a concurrent end can only make it high. */

@@ -33,8 +33,17 @@ import java.lang.invoke.VarHandle;
  * which makes {@code Fiber.yield()} run the yielding fiber again at once) and a
  * {@code ConcurrentLinkedQueue} (a node per offer, about 200 ns on a yield round trip).
  *
- * <p>Dead slots (already taken) keep their references until overwritten, so a queue retains at
- * most {@code capacity} finished tasks; the owner clears the slot it pops.
+ * <p><b>Dead slots.</b> The owner clears the slot it pops. A slot a thief took from keeps its
+ * reference (only the owner writes slots) until the owner, finding its queue empty in
+ * {@link #pop()}, clears the slots taken since it last did ({@link #clearDeadSlots}); a thief
+ * clears the copies it made into its own queue when its claim fails. Without that a queue kept
+ * up to {@code capacity} stale references, and a fiber stolen from it and later parked with
+ * nothing left to wake it stayed reachable through the victim's dead slot: leak tracking
+ * ({@code -Dweft.diag.trackLeaks}) could not report it until the slot was reused. Clearing is
+ * safe while thieves run: the owner clears only positions below a {@code head} it has read, and
+ * a thief's claim of a position succeeds only while {@code head} is still at it, so a cleared
+ * slot is one that no claim can succeed on (a thief that read it before the clearing fails its
+ * CAS and discards what it read).
  *
  * @param <T> the element type
  */
@@ -56,6 +65,8 @@ public final class WorkQueue<T> {
     private final int mask;
     private volatile int head;
     private volatile int tail;
+    /** Owner only: the slots of positions below this hold no stale reference; see {@link #clearDeadSlots}. */
+    private int cleared;
 
     /**
      * @param capacity a power of two, at least 2
@@ -97,6 +108,9 @@ public final class WorkQueue<T> {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getOpaque(this);
             if (h == t) {
+                if (cleared != h) {
+                    clearDeadSlots(h);
+                }
                 return null;
             }
             int slot = h & mask;
@@ -108,6 +122,23 @@ public final class WorkQueue<T> {
                 return task;
             }
         }
+    }
+
+    /**
+     * Clears the slots of the positions taken since the last call, up to {@code h}, which is both
+     * {@code head} and {@code tail} as just read: the queue is empty, and only the owner (the
+     * caller) could make it non-empty. Positions more than a capacity below {@code h} have had
+     * their slots reused, so at most {@code capacity} stores: one per position taken (popped or
+     * stolen) since the last call, once each time the queue runs empty; the owner's further
+     * looks at the empty queue cost one comparison.
+     * <b>Owner only.</b>
+     */
+    private void clearDeadSlots(int h) {
+        int from = h - cleared > buffer.length ? h - buffer.length : cleared;
+        for (int p = from; p != h; p++) {
+            buffer[p & mask] = null;
+        }
+        cleared = h;
     }
 
     /**
@@ -150,6 +181,9 @@ public final class WorkQueue<T> {
                     TAIL.setRelease(into, intoTail + n - 1);
                 }
                 return last;
+            }
+            for (int i = 0; i < n; i++) {
+                into.buffer[(intoTail + i) & into.mask] = null; // discarded copies: no stale references
             }
         }
     }

@@ -76,6 +76,18 @@ public final class WorkStealingScheduler extends CarrierPool {
         start();
     }
 
+    /**
+     * A closable scheduler that tracks leaks or not, whatever {@link CarrierPool#TRACK_LEAKS} says
+     * (for tests of both modes in one JVM).
+     *
+     * @param parallelism carriers
+     * @param trackLeaks  whether live fibers are held weakly and unreachable ones reported
+     */
+    public WorkStealingScheduler(int parallelism, boolean trackLeaks) {
+        super("work-stealing", parallelism, DEFAULT_MAX_COMPENSATING, true, trackLeaks);
+        start();
+    }
+
     /** A closable scheduler with up to {@link CarrierPool#DEFAULT_MAX_COMPENSATING} compensating carriers. */
     public WorkStealingScheduler(int parallelism) {
         this(parallelism, DEFAULT_MAX_COMPENSATING, true);

@@ -30,6 +30,7 @@ class DocsShowTheCompiledExamplesTest {
 
     static Stream<Arguments> pages() {
         return Stream.of(
+                Arguments.of("docs/debugging.md", List.of("fiber-impl/src/test/java/dev/weft/fiber/micrometer/MicrometerGuideExamplesTest.java")),
                 Arguments.of("docs/channels.md", List.of("fiber-impl/src/test/java/dev/weft/fiber/impl/guide/ChannelGuideExamplesTest.java")),
                 Arguments.of("docs/executors.md", List.of("fiber-impl/src/test/java/dev/weft/fiber/impl/guide/ExecutorGuideExamplesTest.java")),
                 Arguments.of("docs/io.md", List.of("fiber-bench/src/test/java/dev/weft/bench/io/IoGuideExamplesTest.java")),
