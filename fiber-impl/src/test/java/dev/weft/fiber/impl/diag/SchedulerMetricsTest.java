@@ -50,9 +50,10 @@ class SchedulerMetricsTest {
             Await.until("every fiber counted as completed", () -> bean.getFibersCompleted() == FIBERS);
             assertEquals(FIBERS, bean.getFibersSpawned());
             assertEquals(0, bean.getFibersLive());
-            // each fiber runs once per yield plus once to start: at least that many tasks
-            assertTrue(bean.getTasksRun() - runBefore >= (long) FIBERS * (YIELDS + 1),
-                    "tasks run " + (bean.getTasksRun() - runBefore));
+            // each fiber runs once per yield plus once to start: at least that many tasks (a
+            // carrier counts a task as it returns, a moment after the fiber it ran was counted as ended)
+            Await.until("tasks run to reach " + (long) FIBERS * (YIELDS + 1) + " (" + bean.getTasksRun() + " - " + runBefore + ")",
+                    () -> bean.getTasksRun() - runBefore >= (long) FIBERS * (YIELDS + 1));
             // A loaded machine can make the watchdog start stand-ins (a carrier preempted inside a
             // task looks blocked); they retire a second after the work is gone.
             Await.until("stand-in carriers to retire (" + s.stats() + ")", () -> bean.getCarriers() == 2);
