@@ -113,26 +113,27 @@ final class ShutdownAccounting {
     }
 
     /**
-     * Counts {@code task} in, registering it if it is a fiber and {@link #tracksFibers()}.
+     * Counts {@code task} in, registering it if it is a fiber and the pool keeps its fibers (strongly, {@link #tracksFibers()}, or weakly, {@link #tracksLeaks()}).
      * Any thread.
      *
      * @param spread a registry stripe hint (see {@link LiveTasks#add}), used only when tracking
      * @return false if the pool is shut down: the task was counted out again and must be rejected
      */
     boolean accept(Runnable task, int spread) {
-        if (liveFibers == null && weakFibers != null) {
-            return acceptWeakly(task);
-        }
-        FiberTask fiber = liveFibers != null && task instanceof FiberTask t ? t : null;
+        // Default mode: liveFibers decides at the first test, as before leak tracking existed.
+        FiberTask fiber = (liveFibers != null || weakFibers != null) && task instanceof FiberTask t ? t : null;
         live.increment();
         if (fiber != null) {
-            liveFibers.add(fiber, spread);
+            if (liveFibers != null) {
+                liveFibers.add(fiber, spread);
+            } else {
+                weakFibers.add(fiber, labelOf(fiber));
+            }
             fibersAccepted.increment();
         }
         if (runState != RUNNING) {
             if (fiber != null) {
-                liveFibers.remove(fiber);
-                fibersEnded.increment();
+                untrack(fiber);
             }
             ended();
             return false;
@@ -140,23 +141,14 @@ final class ShutdownAccounting {
         return true;
     }
 
-    /** {@link #accept} in leak-tracking mode: the same order of steps, with the weak registry. */
-    private boolean acceptWeakly(Runnable task) {
-        FiberTask fiber = task instanceof FiberTask t ? t : null;
-        live.increment();
-        if (fiber != null) {
-            weakFibers.add(fiber, labelOf(fiber));
-            fibersAccepted.increment();
+    /** Takes a registered fiber out of whichever registry holds it, counting it as ended. */
+    private void untrack(FiberTask fiber) {
+        if (liveFibers != null) {
+            liveFibers.remove(fiber);
+        } else {
+            weakFibers.remove(fiber);
         }
-        if (runState != RUNNING) {
-            if (fiber != null) {
-                weakFibers.remove(fiber);
-                fibersEnded.increment();
-            }
-            ended();
-            return false;
-        }
-        return true;
+        fibersEnded.increment();
     }
 
     private Object labelOf(FiberTask fiber) {
@@ -169,12 +161,8 @@ final class ShutdownAccounting {
 
     /** A fiber accepted by {@link #accept} has terminated. Any thread, once per fiber. */
     void fiberEnded(FiberTask fiber) {
-        if (liveFibers != null) {
-            liveFibers.remove(fiber);
-            fibersEnded.increment();
-        } else if (weakFibers != null) {
-            weakFibers.remove(fiber);
-            fibersEnded.increment();
+        if (liveFibers != null || weakFibers != null) {
+            untrack(fiber);
         }
         ended();
     }
