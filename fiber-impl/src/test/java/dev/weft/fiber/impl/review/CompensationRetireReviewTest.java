@@ -30,37 +30,12 @@ class CompensationRetireReviewTest {
         throw new AssertionError("no thread named " + name);
     }
 
-    /** The pool's counters and carriers (read reflectively) and its threads' stacks, for a failure message. */
+    /** The pool's counters and its threads' stacks, for a failure message. */
     private static String poolThreads(FiberScheduler pool) {
-        StringBuilder sb = new StringBuilder();
-        try {
-            Class<?> cp = Class.forName("dev.weft.fiber.impl.sched.CarrierPool");
-            for (String f : new String[] {"idle", "spinning", "alive", "blocked", "watchdogParked", "runState"}) {
-                java.lang.reflect.Field fl = cp.getDeclaredField(f);
-                fl.setAccessible(true);
-                sb.append(f).append('=').append(fl.get(pool)).append(' ');
-            }
-            java.lang.reflect.Field cf = cp.getDeclaredField("carriers");
-            cf.setAccessible(true);
-            Object[] cs = (Object[]) cf.get(pool);
-            sb.append("\ncarriers:");
-            for (Object c : cs) {
-                if (c == null) {
-                    sb.append(" null");
-                    continue;
-                }
-                Class<?> cc = Class.forName("dev.weft.fiber.impl.sched.CarrierPool$Carrier");
-                StringBuilder one = new StringBuilder(((Thread) c).getName());
-                for (String f : new String[] {"parkState", "taskSeq", "blockedSeq"}) {
-                    java.lang.reflect.Field fl = cc.getDeclaredField(f);
-                    fl.setAccessible(true);
-                    one.append(' ').append(f).append('=').append(fl.get(c));
-                }
-                sb.append(" [").append(one).append(']');
-            }
-            sb.append('\n');
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            sb.append("(no pool internals: ").append(e).append(")\n");
+        StringBuilder sb = new StringBuilder().append(pool.stats()).append('\n');
+        if (pool instanceof dev.weft.fiber.impl.sched.CarrierPool cp) {
+            sb.append("idle=").append(cp.idleCarriers()).append(" blocked=").append(cp.blockedCarriers())
+                    .append(" live fibers=").append(cp.fibersLive()).append('\n');
         }
         Thread.getAllStackTraces().forEach((t, stack) -> {
             if (t.getName().startsWith("weft-" + pool.stats().name() + "-")) {
