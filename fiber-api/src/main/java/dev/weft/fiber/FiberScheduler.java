@@ -126,7 +126,8 @@ public interface FiberScheduler extends Executor, AutoCloseable {
      * fiber unmounted from it and became runnable at once (it yielded, or it was unparked while
      * it was unmounting). {@code carrier} is {@code Thread.currentThread()}, passed because the
      * caller already has it; a scheduler may use it to queue the fiber locally without a lookup.
-     * The default calls {@link #resumeYielded(Runnable)} or {@link #resume(Runnable)}.
+     * The carrier runs no other task before it next takes one from the scheduler, so a scheduler
+     * may also keep a yielded fiber for that carrier's next turn. The default calls {@link #resumeYielded(Runnable)} or {@link #resume(Runnable)}.
      *
      * @param fiber the fiber's task, as first given to {@link #execute(Runnable)}
      * @param carrier the calling carrier thread

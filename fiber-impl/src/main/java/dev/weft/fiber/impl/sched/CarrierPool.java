@@ -170,7 +170,7 @@ public abstract class CarrierPool implements FiberScheduler {
 
     /**
      * Puts a task on a queue. {@code self} is the calling carrier of this pool, or null.
-     * {@code kind} is {@link #NEW_TASK}, {@link #WAKE} or {@link #YIELD}.
+     * {@code kind} is {@link #NEW_TASK}, {@link #WAKE}, {@link #YIELD} or {@link #YIELD_UNMOUNTED}.
      */
     protected abstract void dispatch(Runnable task, Carrier self, int kind);
 
@@ -190,6 +190,12 @@ public abstract class CarrierPool implements FiberScheduler {
     protected static final int NEW_TASK = 0;
     protected static final int WAKE = 1;
     protected static final int YIELD = 2;
+    /**
+     * A yield reported by {@link #resumeFromCarrier}: the fiber has just unmounted from
+     * {@code self}, which runs no other code before its next {@link #findWork}, so a task kept
+     * for {@code self} alone is taken at once, not held while something else runs.
+     */
+    protected static final int YIELD_UNMOUNTED = 3;
 
     // ----------------------------------------------------------------------------------------
     // FiberScheduler
@@ -233,7 +239,8 @@ public abstract class CarrierPool implements FiberScheduler {
      */
     @Override
     public final void resumeFromCarrier(Runnable fiber, Thread self, boolean yielded) {
-        dispatch(fiber, self instanceof Carrier c && c.pool == this ? c : null, yielded ? YIELD : WAKE);
+        Carrier c = self instanceof Carrier carrier && carrier.pool == this ? carrier : null;
+        dispatch(fiber, c, yielded ? (c != null ? YIELD_UNMOUNTED : YIELD) : WAKE);
     }
 
     @Override

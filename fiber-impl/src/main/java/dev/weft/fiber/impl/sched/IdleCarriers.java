@@ -16,13 +16,18 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>No lost wake-up</h2>
  * Work sources call {@link #signalWork()}, which wakes one parked carrier when some are parked
- * and none is spinning (a spinning carrier will find the work; when it does and it was the last
- * spinner, it signals again, so parallelism ramps up one carrier at a time, as in Go's
- * scheduler). A parking carrier publishes {@code parkState = PARKED} and increments
+ * and none is spinning (a spinning carrier will find the work; when it does, it was the last
+ * spinner and more work is queued, it signals again, so parallelism ramps up one carrier at a
+ * time, as in Go's scheduler). A parking carrier publishes {@code parkState = PARKED} and increments
  * {@link #idle} (volatile), then re-checks every queue it could take from; a submitter makes its
  * task visible with a volatile write, then reads {@code idle} and {@code spinning}. Volatile
  * accesses are sequentially consistent, so either the carrier's re-check sees the task or the
- * submitter sees the parked carrier. The waker CASes the carrier's {@code parkState} from PARKED
+ * submitter sees the parked carrier. A spinner that finds work and was the last one looks again
+ * after it stops counting itself, and signals if work is left beside what it took: a submitter
+ * that saw it still spinning did not signal, so its task is either seen by that look (its
+ * volatile write came before its read of {@code spinning}, which came before the decrement) or
+ * was offered after the decrement, when that submitter saw no spinner and signalled itself. A
+ * single task therefore wakes a single carrier. The waker CASes the carrier's {@code parkState} from PARKED
  * to ACTIVE, so exactly one party (the waker, or the carrier that found work on its re-check)
  * decrements {@code idle}. A push to a carrier's own local queue skips the full fence: the owner
  * itself will run that task.
@@ -113,8 +118,10 @@ final class IdleCarriers {
                 pauses = Math.min(pauses << 1, 64);
             } while (System.nanoTime() - spinUntil < 0);
             c.counted = Carrier.NOT_COUNTED;
-            if (spinning.decrementAndGet() == 0 && t != null) {
-                signalWork(); // we were the last spinner: there may be more work than we took
+            if (spinning.decrementAndGet() == 0 && t != null && pool.hasVisibleWork(c)) {
+                // We were the last spinner and work is left beside what we took: a submitter
+                // that saw us spinning did not signal for it (see "No lost wake-up").
+                signalWork();
             }
             if (t != null) {
                 return t;

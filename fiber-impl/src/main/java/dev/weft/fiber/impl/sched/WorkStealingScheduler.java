@@ -106,7 +106,7 @@ public final class WorkStealingScheduler extends CarrierPool {
         if (self == null) {
             injection.offer(task);
             signalWork();
-        } else if (kind == YIELD) {
+        } else if (kind == YIELD || kind == YIELD_UNMOUNTED) {
             // No signal: the yielding carrier runs it (or a spinning carrier steals it); waking a
             // parked core on every yield would cost more than the yield itself.
             pushLocal((WsCarrier) self, task);
