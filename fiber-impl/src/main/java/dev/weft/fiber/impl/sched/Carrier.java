@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Written only by this carrier: {@link #taskSeq} and {@link #steals} (opaque stores, read
  *       racily by the watchdog and by {@link CarrierPool#stats()}), {@link #spawns},
  *       {@link #counted}.</li>
- *   <li>{@link #parkState}: this carrier sets {@code PARKED}; whoever CASes it back to
- *       {@code ACTIVE} (a waker, or the carrier on its re-check) uncounts it from the idle
- *       count, exactly once ({@link IdleCarriers}).</li>
+ *   <li>{@link #parkState}: this carrier sets {@code PARKED}; a waker CASes it from
+ *       {@code PARKED} to {@code WOKEN}, and the carrier itself moves it back to {@code ACTIVE}
+ *       and uncounts itself from the idle count, exactly once ({@link IdleCarriers}).</li>
  *   <li>{@link #blockedSeq}: set by the watchdog only (from 0), cleared by CAS by this carrier or
  *       the watchdog ({@link Watchdog}).</li>
  *   <li>The {@code seen...}, {@link #markedBusy} and {@link #stuckTicks} fields: the watchdog's
@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class Carrier extends Thread {
     static final int ACTIVE = 0;
     static final int PARKED = 1;
+    /** Unparked by a waker; the carrier has not yet uncounted itself from the idle count. */
+    static final int WOKEN = 2;
 
     private static final VarHandle PARK_STATE;
     private static final VarHandle TASK_SEQ;

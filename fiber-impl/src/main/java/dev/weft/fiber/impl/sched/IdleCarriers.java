@@ -27,10 +27,22 @@ import java.util.concurrent.locks.LockSupport;
  * that saw it still spinning did not signal, so its task is either seen by that look (its
  * volatile write came before its read of {@code spinning}, which came before the decrement) or
  * was offered after the decrement, when that submitter saw no spinner and signalled itself. A
- * single task therefore wakes a single carrier. The waker CASes the carrier's {@code parkState} from PARKED
- * to ACTIVE, so exactly one party (the waker, or the carrier that found work on its re-check)
- * decrements {@code idle}. A push to a carrier's own local queue skips the full fence: the owner
- * itself will run that task.
+ * single task therefore wakes a single carrier. A waker CASes the carrier's {@code parkState}
+ * from PARKED to WOKEN and unparks it; only the carrier itself leaves PARKED for ACTIVE (on its
+ * re-check, on retiring) or WOKEN for ACTIVE, and only it decrements {@code idle}, once per
+ * park. A push to a carrier's own local queue skips the full fence: the owner itself will run
+ * that task.
+ *
+ * <p>A submitter that finds {@code idle > 0} but no carrier PARKED (they are all WOKEN, not yet
+ * uncounted) wakes nobody, which loses nothing: it read WOKEN before the carrier wrote ACTIVE,
+ * and the carrier looks at the queues after that write, so it sees the task.
+ *
+ * <h2>Who wakes the watchdog</h2>
+ * The watchdog parks after some looks that found every carrier parked ({@link Watchdog}). The
+ * carrier woken wakes it, after it has uncounted itself ({@link #wokenUp}), not the waker, whose
+ * path stays one {@code unpark} long. The watchdog publishes {@code parked} before its last read
+ * of {@code idle}; the carrier decrements {@code idle} before it reads {@code parked}: one of
+ * them sees the other.
  *
  * <h2>Retiring stand-ins</h2>
  * A compensating carrier retires when, on going idle, the unblocked carriers number more than
@@ -39,8 +51,6 @@ import java.util.concurrent.locks.LockSupport;
  * rather than retire and be started again at the watchdog's next tick. A carrier with affinity
  * fibers bound to it never retires.
  *
- * <p>Every waker also wakes the {@link Watchdog} if it parked: it parks while every carrier is
- * parked, and must watch again once one runs.
  */
 final class IdleCarriers {
 
@@ -84,13 +94,21 @@ final class IdleCarriers {
      * call woke it.
      */
     boolean wakeIfParked(Carrier c) {
-        if (c.parkState == Carrier.PARKED && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
-            idle.decrementAndGet();
-            LockSupport.unpark(c);
-            pool.watchdog.wake();
+        if (c.parkState == Carrier.PARKED && c.casParkState(Carrier.PARKED, Carrier.WOKEN)) {
+            LockSupport.unpark(c); // the carrier uncounts itself and wakes the watchdog (wokenUp)
             return true;
         }
         return false;
+    }
+
+    /**
+     * Called by carrier {@code c} once a waker has set it WOKEN: it is active again, no longer
+     * idle, and the watchdog must watch it (see "Who wakes the watchdog").
+     */
+    private void wokenUp(Carrier c) {
+        c.parkState = Carrier.ACTIVE; // from WOKEN, which only this carrier leaves
+        idle.decrementAndGet();
+        pool.watchdog.wake();
     }
 
     /**
@@ -144,6 +162,8 @@ final class IdleCarriers {
                 if (c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
                     idle.decrementAndGet();
                     pool.watchdog.wake(); // it may have parked while it counted this carrier as idle
+                } else {
+                    wokenUp(c); // a waker came first
                 }
                 continue;
             }
@@ -172,6 +192,8 @@ final class IdleCarriers {
             }
             if (c.parkState == Carrier.PARKED && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
                 idle.decrementAndGet(); // left because of stopping
+            } else if (c.parkState == Carrier.WOKEN) {
+                wokenUp(c);
             }
         }
     }
@@ -185,6 +207,9 @@ final class IdleCarriers {
             spinning.decrementAndGet();
         }
         if (c.parkState == Carrier.PARKED && c.casParkState(Carrier.PARKED, Carrier.ACTIVE)) {
+            idle.decrementAndGet();
+        } else if (c.parkState == Carrier.WOKEN) {
+            c.parkState = Carrier.ACTIVE;
             idle.decrementAndGet();
         }
     }

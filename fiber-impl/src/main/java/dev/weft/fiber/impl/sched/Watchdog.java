@@ -48,10 +48,16 @@ import java.util.concurrent.locks.LockSupport;
  * mark records the task it was set in).
  *
  * <h2>Parking</h2>
- * The watchdog parks while every carrier is parked, so an idle scheduler burns no CPU; the waker
- * of a carrier unparks it ({@link #wake()}). It publishes {@link #parked} before its last look
- * at the idle count, and a waker reads the flag after its CAS on the carrier's park state, so
- * one of them sees the other.
+ * The watchdog parks once {@link #IDLE_LOOKS_BEFORE_PARKING} looks in a row have found every
+ * carrier parked, so an idle scheduler burns no CPU; the carrier woken next unparks it
+ * ({@link #wake()}, from {@code IdleCarriers.wokenUp}). It publishes {@link #parked} before its
+ * last look at the idle count, and that carrier reads the flag after it uncounted itself, so one
+ * of them sees the other. Until then it keeps looking at its usual interval, and nobody wakes
+ * it: a service whose requests arrive a few milliseconds apart would otherwise have woken the
+ * watchdog, a second thread, for every request, which made a task submitted to an idle pool
+ * start about 20 us later on two cores ({@code dev.weft.bench.idle.WakeBreakdown}, see
+ * docs/internals.md). Detection is as fast as between tasks: the looks go on at the same
+ * interval.
  *
  * <p>Everything here but {@link #wake()}, {@link #unpark()}, {@link #unmarkBlocked},
  * {@link #blockedCount()} and {@link #intervalNanos()} runs on the watchdog thread only.
@@ -65,9 +71,17 @@ final class Watchdog {
      */
     static final long BUSY_BLOCKED_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("weft.carrier.busyBlockedMillis", 10L));
 
+    /**
+     * Consecutive looks that find every carrier parked before the watchdog parks too (see
+     * "Parking"): 8 looks, 8 to 24 ms at the backed-off interval.
+     */
+    static final int IDLE_LOOKS_BEFORE_PARKING = 8;
+
     private final CarrierPool pool;
     private final Thread thread;
     private volatile boolean parked;
+    /** Consecutive looks that found no carrier active. Watchdog only. */
+    private int idleLooks;
     /** The interval between looks. Watchdog only. */
     private final WatchdogBackoff backoff = new WatchdogBackoff();
     /** Carriers marked blocked now; see the class comment. */
@@ -159,7 +173,8 @@ final class Watchdog {
             // Something blocked (compensated or not yet): keep the short tick, so that a stand-in
             // follows at once when one retires or another carrier blocks too.
             backoff.afterLook(watchful || blocked.get() > 0 || slots.anyExited());
-            if (!anyActive && !pool.stopping && !slots.anyExited()) { // a dead carrier not yet replaced: keep ticking
+            idleLooks = anyActive ? 0 : idleLooks + 1;
+            if (idleLooks > IDLE_LOOKS_BEFORE_PARKING && !pool.stopping && !slots.anyExited()) { // a dead carrier not yet replaced: keep ticking
                 parked = true;
                 if (pool.idleCarriers.parked() >= slots.alive()) {
                     LockSupport.park(pool);
