@@ -111,7 +111,6 @@ public class SpawnJoinBench {
         }).get();
     }
 
-    /** A Kotlin coroutine calling {@code launch { }.join()} on {@code Dispatchers.Default}. */
     /** The {@link #weft} row in a JVM with legacy locking: no held-monitor walk ({@link LegacyLockingScheduler}). */
     @Benchmark
     @OperationsPerInvocation(SPAWNS)
@@ -126,6 +125,7 @@ public class SpawnJoinBench {
         }).get();
     }
 
+    /** A Kotlin coroutine calling {@code launch { }.join()} on {@code Dispatchers.Default}. */
     @Benchmark
     @OperationsPerInvocation(SPAWNS)
     public int kotlin() {
