@@ -1,10 +1,12 @@
 package dev.weft.bench.generator;
 
+import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
 import dev.weft.bench.generator.workload.SpawnTrees;
 import dev.weft.fiber.FiberScheduler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -64,5 +66,17 @@ public class SchedulerSkynetBench {
             throw new IllegalStateException("skynet computed " + sum + ", expected " + EXPECTED);
         }
         return sum;
+    }
+
+    /**
+     * The same tree in a fork with legacy locking ({@value LegacyLockingScheduler#JVM_FLAG}), where the
+     * JVM pins a fiber that holds a monitor and the stackful side makes no held-monitor walk at a
+     * suspension; the stackless side is the same code in the same fork, so the pair compares the
+     * two designs without the walk.
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public long skynetLegacyLocking() throws ExecutionException, InterruptedException {
+        return skynet();
     }
 }

@@ -1,10 +1,12 @@
 package dev.weft.bench.generator;
 
+import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
 import dev.weft.bench.generator.workload.SpawnTrees;
 import dev.weft.fiber.FiberScheduler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -67,5 +69,18 @@ public class SchedulerSpawnJoinBench {
             throw new IllegalStateException("joined " + joined + " children, expected " + SPAWNS);
         }
         return joined;
+    }
+
+    /**
+     * The same batch in a fork with legacy locking ({@value LegacyLockingScheduler#JVM_FLAG}), where the
+     * JVM pins a fiber that holds a monitor and the stackful side makes no held-monitor walk at a
+     * suspension; the stackless side is the same code in the same fork, so the pair compares the
+     * two designs without the walk.
+     */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public int spawnJoinLegacyLocking() throws ExecutionException, InterruptedException {
+        return spawnJoin();
     }
 }

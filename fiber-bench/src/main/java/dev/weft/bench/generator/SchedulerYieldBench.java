@@ -1,5 +1,6 @@
 package dev.weft.bench.generator;
 
+import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.generator.workload.YieldLoops;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
@@ -7,6 +8,7 @@ import dev.weft.fiber.Schedulers;
 import dev.weft.fiber.impl.stackless.StacklessCoroutine;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -66,6 +68,19 @@ public class SchedulerYieldBench {
             return Fiber.builder().scheduler(carriers).start(() -> descend(depth)).get();
         }
         return StacklessCoroutine.start(carriers, YieldLoops.body(depth, YIELDS)).completion().get();
+    }
+
+    /**
+     * The same batch in a fork with legacy locking ({@value LegacyLockingScheduler#JVM_FLAG}), where the
+     * JVM pins a fiber that holds a monitor and the stackful side makes no held-monitor walk at a
+     * suspension; the stackless side is the same code in the same fork, so the pair compares the
+     * two designs without the walk.
+     */
+    @Benchmark
+    @OperationsPerInvocation(YIELDS)
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public Object yieldsLegacyLocking() throws Exception {
+        return yields();
     }
 
     private static int descend(int level) {

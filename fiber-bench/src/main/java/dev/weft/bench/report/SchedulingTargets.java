@@ -45,6 +45,30 @@ final class SchedulingTargets {
         return checks;
     }
 
+    /** The floor of a {@code weftLegacyLocking} row in the switching classes: the raw continuation in a legacy-locking fork. */
+    static final String LEGACY_SWITCH_FLOOR = "rawContinuationLegacyLocking";
+    /** The floor of a {@code weft} row in the spawning classes: the same work as raw continuations. */
+    static final String WORK_FLOOR = "floorRawContinuations";
+    /** {@link #WORK_FLOOR} in a legacy-locking fork, the floor of the {@code weftLegacyLocking} rows. */
+    static final String LEGACY_WORK_FLOOR = "floorRawContinuationsLegacyLocking";
+
+    /**
+     * The row of method {@code method} among {@code classRows} whose parameters agree with
+     * {@code row}'s on every name both have (a floor has no scheduler parameter); null if none.
+     */
+    private static BenchResult floorRow(List<BenchResult> classRows, String method, BenchResult row) {
+        if (classRows == null) {
+            return null;
+        }
+        for (BenchResult f : classRows) {
+            if (f.method().equals(method) && f.params().entrySet().stream()
+                    .allMatch(e -> !row.params().containsKey(e.getKey()) || row.params().get(e.getKey()).equals(e.getValue()))) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     private static Predicate<BenchResult> size(String size) {
         return r -> size.equals(r.params().get("size"));
     }
@@ -65,9 +89,14 @@ final class SchedulingTargets {
             return;
         }
         for (BenchResult r : rows) {
-            double ratio = ReportWriter.ratio(r, classes.get(r.className()));
-            String text = Double.isNaN(ratio) ? "no baseline row" : String.format(Locale.ROOT, "%.2f× the floor (%s ± %s %s)",
-                    ratio, ReportWriter.number(r.score()), ReportWriter.number(r.scoreError()), r.unit());
+            BenchResult legacyFloor = r.method().equals("weftLegacyLocking")
+                    ? floorRow(classes.get(r.className()), LEGACY_SWITCH_FLOOR, r) : null;
+            double ratio = legacyFloor != null ? Units.ratio(r.score(), r.unit(), legacyFloor.score(), legacyFloor.unit())
+                    : ReportWriter.ratio(r, classes.get(r.className()));
+            String text = Double.isNaN(ratio) ? "no baseline row" : String.format(Locale.ROOT, "%.2f× the %s (%s ± %s %s%s)",
+                    ratio, legacyFloor != null ? "legacy-locking floor" : "floor",
+                    ReportWriter.number(r.score()), ReportWriter.number(r.scoreError()), r.unit(),
+                    legacyFloor == null ? "" : "; that floor " + ReportWriter.withError(legacyFloor.score(), legacyFloor.scoreError()));
             if (!Double.isNaN(ratio) && Double.isFinite(r.scoreError()) && r.score() > 0) {
                 double relative = r.scoreError() / r.score();
                 if (ratio * (1 - relative) <= bound && bound <= ratio * (1 + relative)) {
@@ -93,6 +122,17 @@ final class SchedulingTargets {
             String text = ReportWriter.withError(r.score(), r.scoreError()) + " " + r.unit();
             if (Double.isFinite(err) && ns - err < boundNanos && boundNanos < ns + err) {
                 text += "; the bound is inside the error";
+            }
+            BenchResult floor = floorRow(results.stream().filter(o -> o.className().equals(r.className())).toList(),
+                    r.method().equals("weftLegacyLocking") ? LEGACY_WORK_FLOOR : WORK_FLOOR, r);
+            if (floor != null) {
+                double floorNs = Units.toNanos(floor.score(), floor.unit());
+                text += String.format(Locale.ROOT, "; raw-continuation floor of the same work%s: %s %s (%.2f× it)",
+                        r.method().equals("weftLegacyLocking") ? ", same locking" : "",
+                        ReportWriter.withError(floor.score(), floor.scoreError()), floor.unit(), ns / floorNs);
+                if (Double.isFinite(floorNs) && floorNs >= boundNanos) {
+                    text += "; the bound is below that floor";
+                }
             }
             checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text,
                     Double.isNaN(ns) ? null : ns < boundNanos));

@@ -164,6 +164,16 @@ public class SkynetBench {
         return checked(FloorNode.run(LEAVES));
     }
 
+    /**
+     * {@link #floorRawContinuations} in a fork with legacy locking ({@value LegacyLockingScheduler#JVM_FLAG}),
+     * the floor of the {@link #weftLegacyLocking} rows.
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public long floorRawContinuationsLegacyLocking() {
+        return checked(FloorNode.run(LEAVES));
+    }
+
     /** A node of {@link #floorRawContinuations}; its fields are written by its own frames and by the one driving thread. */
     static final class FloorNode extends StackfulContinuation {
         static final Scope SCOPE = new Scope("bench-skynet-floor");

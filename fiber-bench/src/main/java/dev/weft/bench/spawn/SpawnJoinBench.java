@@ -1,13 +1,14 @@
 package dev.weft.bench.spawn;
 
-import org.openjdk.jmh.annotations.Fork;
 import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
 import dev.weft.bench.kotlin.KotlinContenders;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.impl.core.StackfulContinuation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -123,6 +124,79 @@ public class SpawnJoinBench {
             }
             return SPAWNS;
         }).get();
+    }
+
+    /**
+     * The floor: the same {@value #SPAWNS} spawn+join pairs as raw continuations on the benchmark
+     * thread (no Weft, no scheduler, no fiber state). The parent, a continuation, creates an empty
+     * child continuation and suspends (its join); the driving loop runs the child to its end and
+     * resumes the parent. What is left is the physical cost of creating and running a
+     * continuation and of one suspension of the parent, which a fiber's spawn+join pays at least.
+     */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    public int floorRawContinuations() {
+        return FloorParent.runPairs();
+    }
+
+    /**
+     * {@link #floorRawContinuations} in a fork with legacy locking ({@value LegacyLockingScheduler#JVM_FLAG}),
+     * the floor of the {@link #weftLegacyLocking} rows.
+     */
+    @Benchmark
+    @OperationsPerInvocation(SPAWNS)
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public int floorRawContinuationsLegacyLocking() {
+        return FloorParent.runPairs();
+    }
+
+    /** The parent of {@link #floorRawContinuations}; its fields are written by its own frames and by the one driving thread. */
+    static final class FloorParent extends StackfulContinuation {
+        static final Scope SCOPE = new Scope("bench-spawn-floor");
+        private FloorChild child;
+
+        private FloorParent() {
+            super(SCOPE);
+        }
+
+        @Override
+        protected void enter() {
+            for (int i = 0; i < SPAWNS; i++) {
+                child = new FloorChild();
+                StackfulContinuation.yield(SCOPE); // the join: resumed once the child has ended
+            }
+        }
+
+        /** Runs {@value #SPAWNS} pairs on the calling thread; the number of children that ended. */
+        static int runPairs() {
+            FloorParent parent = new FloorParent();
+            parent.resume();
+            int ended = 0;
+            while (!parent.isFinished()) {
+                FloorChild c = parent.child;
+                c.resume();
+                if (!c.isFinished()) {
+                    throw new IllegalStateException("an empty child continuation did not end");
+                }
+                ended++;
+                parent.resume();
+            }
+            if (ended != SPAWNS) {
+                throw new IllegalStateException(ended + " children ended, expected " + SPAWNS);
+            }
+            return ended;
+        }
+    }
+
+    /** An empty child continuation. */
+    static final class FloorChild extends StackfulContinuation {
+        private FloorChild() {
+            super(FloorParent.SCOPE);
+        }
+
+        @Override
+        protected void enter() {
+        }
     }
 
     /** A Kotlin coroutine calling {@code launch { }.join()} on {@code Dispatchers.Default}. */

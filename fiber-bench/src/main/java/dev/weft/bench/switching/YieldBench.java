@@ -1,6 +1,5 @@
 package dev.weft.bench.switching;
 
-import org.openjdk.jmh.annotations.Fork;
 import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
 import dev.weft.bench.kotlin.KotlinContenders;
@@ -9,6 +8,7 @@ import dev.weft.fiber.FiberScheduler;
 import dev.weft.fiber.impl.core.StackfulContinuation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -107,6 +107,19 @@ public class YieldBench {
             c.resume();
         }
         return c.yields;
+    }
+
+    /**
+     * The floor in a fork with legacy locking ({@value LegacyLockingScheduler#JVM_FLAG}): the floor
+     * of the {@link #weftLegacyLocking} rows, so that what that mode itself costs a continuation's
+     * yield is in both sides of their ratio. Not named {@code baseline...}: the class keeps one
+     * baseline, the default-mode floor.
+     */
+    @Benchmark
+    @OperationsPerInvocation(YIELDS)
+    @Fork(jvmArgsAppend = LegacyLockingScheduler.JVM_FLAG)
+    public long rawContinuationLegacyLocking(RawState state) {
+        return baselineRawContinuation(state);
     }
 
     /** A Weft fiber calling {@code Fiber.yield()} in a loop on the chosen scheduler. */

@@ -67,6 +67,46 @@ class SchedulingTargetsTest {
     }
 
     @Test
+    void aLegacyLockingRowIsJudgedAgainstTheFloorOfItsOwnMode() {
+        List<BenchResult> run = List.of(
+                r("YieldBench", "baselineRawContinuation", Map.of(), 100, 2, "ns/op"),
+                r("YieldBench", "rawContinuationLegacyLocking", Map.of(), 200, 4, "ns/op"),
+                r("YieldBench", "weft", Map.of("scheduler", "workStealing2"), 1900, 50, "ns/op"),
+                r("YieldBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2"), 204, 3, "ns/op"),
+                r("RingBench", "baselineRawContinuation", Map.of("size", "100000"), 140, 5, "ns/op"),
+                r("RingBench", "rawContinuationLegacyLocking", Map.of("size", "1000"), 100, 5, "ns/op"),
+                r("RingBench", "rawContinuationLegacyLocking", Map.of("size", "100000"), 300, 5, "ns/op"),
+                r("RingBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2", "size", "100000"), 570, 10, "ns/op"));
+        List<ReportWriter.TargetCheck> checks = SchedulingTargets.check(run);
+        List<ReportWriter.TargetCheck> yield = checks.stream().filter(c -> c.target().startsWith("Yield on work-stealing(2)")).toList();
+        assertTrue(yield.get(0).measured().startsWith("19.00× the floor"), yield.get(0).measured()); // the default floor
+        assertTrue(yield.get(1).measured().startsWith("1.02× the legacy-locking floor"), yield.get(1).measured());
+        assertEquals(Boolean.TRUE, yield.get(1).met());
+        ReportWriter.TargetCheck ring = checks.stream().filter(c -> c.target().startsWith("Ring of 100,000")).findFirst().orElseThrow();
+        assertTrue(ring.measured().startsWith("1.90× the legacy-locking floor"), ring.measured()); // the floor of its size
+        assertEquals(Boolean.TRUE, ring.met());
+    }
+
+    @Test
+    void aTimeBoundNamesTheRawFloorOfTheSameWorkAndWhetherTheBoundIsBelowIt() {
+        List<BenchResult> run = List.of(
+                r("SpawnJoinBench", "baselineVirtualThread", Map.of(), 1400, 50, "ns/op"),
+                r("SpawnJoinBench", "floorRawContinuations", Map.of(), 180, 5, "ns/op"),
+                r("SpawnJoinBench", "floorRawContinuationsLegacyLocking", Map.of(), 300, 5, "ns/op"),
+                r("SpawnJoinBench", "weft", Map.of("scheduler", "workStealing2"), 1800, 50, "ns/op"),
+                r("SpawnJoinBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2"), 600, 20, "ns/op"));
+        List<ReportWriter.TargetCheck> spawn = SchedulingTargets.check(run).stream()
+                .filter(c -> c.target().startsWith("Spawn+join from a fiber under 0.25")).toList();
+        assertEquals(2, spawn.size());
+        assertTrue(spawn.get(0).measured().contains("raw-continuation floor of the same work: 180.0 ± 5.000 ns/op (10.00× it)"),
+                spawn.get(0).measured());
+        assertTrue(!spawn.get(0).measured().contains("below that floor"), spawn.get(0).measured());
+        assertTrue(spawn.get(1).measured().contains("same locking: 300.0 ± 5.000 ns/op (2.00× it); the bound is below that floor"),
+                spawn.get(1).measured());
+        assertEquals(Boolean.FALSE, spawn.get(1).met());
+    }
+
+    @Test
     void aTargetWithoutRowsIsNotMeasured() {
         ReportWriter.TargetCheck spawn = named("Spawn+join from a fiber under 0.25").get(0);
         assertEquals("–", spawn.variant());
