@@ -177,7 +177,9 @@ public final class BackendComparison {
                 + "saves and restores each frame on every suspension), on the same scheduler in the same run. "
                 + "`depth` is the number of frames between the task's entry and its suspension point. A ratio "
                 + "below 1 means the stackless coroutine is faster; a side is named the winner only when the two "
-                + "99.9% intervals do not overlap.\n\n");
+                + "99.9% intervals do not overlap. A benchmark method ending in `LegacyLocking` is the same pair in "
+                + "forks with `-XX:LockingMode=1`, where the fiber makes no held-monitor walk at a suspension: its "
+                + "stackful column beside the default method's is what the walk costs the fiber.\n\n");
         for (Map.Entry<String, List<Pair>> e : byBenchmark.entrySet()) {
             sb.append("### ").append(e.getKey()).append("\n\n");
             sb.append("| Params | Stackful | Stackless | Unit | Stackless/stackful |\n|---|---:|---:|---|---:|\n");

@@ -530,6 +530,11 @@ public final class ReportWriter {
         sb.append("| JDK | ").append(info.jdk()).append(" |\n");
         sb.append("| Load average (1 min) at start / end | ").append(load(info.loadBefore())).append(" / ")
                 .append(load(info.loadAfter())).append(" |\n");
+        sb.append("| CPU time stolen by the hypervisor during the run (`/proc/stat`) | ")
+                .append(info.stealPercent() == null ? "unknown" : String.format(Locale.ROOT, "%.1f%%", info.stealPercent()))
+                .append(info.stealPercent() != null && info.stealPercent() >= 5
+                        ? " (a virtual CPU waited that share of the time for the host: rows are slower and noisier by about as much, rows with several threads most)" : "")
+                .append(" |\n");
         if (!dataFiles.isEmpty()) {
             sb.append("| Data | ");
             for (int i = 0; i < dataFiles.size(); i++) {
@@ -566,7 +571,10 @@ public final class ReportWriter {
         sb.append("The performance targets of the foundation, executor, channel, scheduling-performance and I/O issues, checked "
                 + "against this run. `weftLegacyLocking` rows run the same Weft code in forks with `-XX:LockingMode=1`, where "
                 + "the JVM pins a fiber holding a monitor and Weft makes no held-monitor stack walk at a suspension: "
-                + "the difference from the `weft` row is what that walk costs (docs/internals.md).\n\n");
+                + "the difference from the `weft` row is what that walk costs (docs/internals.md). Each floor (the raw "
+                + "continuation doing the same work) has a twin run in such a fork, and a `weftLegacyLocking` row is judged "
+                + "against the floor of its own mode; a bound in time names the floor of the same work, and says so when "
+                + "the bound is below it.\n\n");
         sb.append("| Target | Variant | Measured | Met |\n|---|---|---|---|\n");
         List<TargetCheck> checks = new ArrayList<>(targets(results));
         checks.addAll(IoLoad.targets(io));

@@ -11,7 +11,11 @@ import java.util.function.Predicate;
  * each target on the {@code weft} rows (JVM defaults: every suspension walks the fiber's stack for
  * held monitors) and on the {@code weftLegacyLocking} rows (the same code in forks with
  * {@code -XX:LockingMode=1}, where the JVM pins and no walk is made), so the table shows which
- * misses the walk explains. A ratio whose 99.9% intervals overlap the bound says so.
+ * misses the walk explains. A ratio to the floor is taken against the floor of the row's own
+ * locking mode ({@link #LEGACY_SWITCH_FLOOR} for the legacy rows, when the run has it); a bound in
+ * time names the raw-continuation floor of the same work ({@link #WORK_FLOOR},
+ * {@link #LEGACY_WORK_FLOOR}) and says when the bound lies below that floor's interval. A ratio
+ * whose 99.9% intervals overlap the bound says so.
  */
 final class SchedulingTargets {
     private static final List<String> WEFT_METHODS = List.of("weft", "weftLegacyLocking");
@@ -79,7 +83,11 @@ final class SchedulingTargets {
                 && filter.test(r)).toList();
     }
 
-    /** Each Weft row's score over its class baseline's, met at or under {@code bound}. */
+    /**
+     * Each Weft row's score over its floor's, met at or under {@code bound}: the class baseline
+     * (the default-locking floor), or for a {@code weftLegacyLocking} row the legacy-locking floor
+     * if the run has one.
+     */
     private static void floorRatio(List<ReportWriter.TargetCheck> checks, Map<String, List<BenchResult>> classes,
                                    List<BenchResult> results, String target, String simpleClass,
                                    Predicate<BenchResult> filter, double bound) {
@@ -93,10 +101,12 @@ final class SchedulingTargets {
                     ? floorRow(classes.get(r.className()), LEGACY_SWITCH_FLOOR, r) : null;
             double ratio = legacyFloor != null ? Units.ratio(r.score(), r.unit(), legacyFloor.score(), legacyFloor.unit())
                     : ReportWriter.ratio(r, classes.get(r.className()));
-            String text = Double.isNaN(ratio) ? "no baseline row" : String.format(Locale.ROOT, "%.2f× the %s (%s ± %s %s%s)",
-                    ratio, legacyFloor != null ? "legacy-locking floor" : "floor",
-                    ReportWriter.number(r.score()), ReportWriter.number(r.scoreError()), r.unit(),
-                    legacyFloor == null ? "" : "; that floor " + ReportWriter.withError(legacyFloor.score(), legacyFloor.scoreError()));
+            String floorName = legacyFloor != null ? "legacy-locking floor"
+                    : r.method().equals("weftLegacyLocking") ? "default-locking floor (this run has no legacy-locking one)" : "floor";
+            String text = Double.isNaN(ratio) ? "no comparable floor row" : String.format(Locale.ROOT, "%.2f× the %s (%s ± %s %s%s)",
+                    ratio, floorName, ReportWriter.number(r.score()), ReportWriter.number(r.scoreError()), r.unit(),
+                    legacyFloor == null ? "" : "; that floor " + ReportWriter.withError(legacyFloor.score(), legacyFloor.scoreError())
+                            + " " + legacyFloor.unit());
             if (!Double.isNaN(ratio) && Double.isFinite(r.scoreError()) && r.score() > 0) {
                 double relative = r.scoreError() / r.score();
                 if (ratio * (1 - relative) <= bound && bound <= ratio * (1 + relative)) {
@@ -125,13 +135,14 @@ final class SchedulingTargets {
             }
             BenchResult floor = floorRow(results.stream().filter(o -> o.className().equals(r.className())).toList(),
                     r.method().equals("weftLegacyLocking") ? LEGACY_WORK_FLOOR : WORK_FLOOR, r);
-            if (floor != null) {
-                double floorNs = Units.toNanos(floor.score(), floor.unit());
+            double floorNs = floor == null ? Double.NaN : Units.toNanos(floor.score(), floor.unit());
+            if (Double.isFinite(floorNs) && floorNs > 0) {
                 text += String.format(Locale.ROOT, "; raw-continuation floor of the same work%s: %s %s (%.2f× it)",
                         r.method().equals("weftLegacyLocking") ? ", same locking" : "",
                         ReportWriter.withError(floor.score(), floor.scoreError()), floor.unit(), ns / floorNs);
-                if (Double.isFinite(floorNs) && floorNs >= boundNanos) {
-                    text += "; the bound is below that floor";
+                double floorErr = Units.toNanos(floor.scoreError(), floor.unit());
+                if (floorNs - (Double.isFinite(floorErr) ? floorErr : 0) >= boundNanos) {
+                    text += "; the bound is below that floor"; // below its whole interval, not just its mean
                 }
             }
             checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text,

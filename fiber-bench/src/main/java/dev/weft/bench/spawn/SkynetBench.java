@@ -1,14 +1,14 @@
 package dev.weft.bench.spawn;
 
-import dev.weft.fiber.impl.core.StackfulContinuation;
-import org.openjdk.jmh.annotations.Fork;
 import dev.weft.bench.LegacyLockingScheduler;
 import dev.weft.bench.SchedulerSpec;
 import dev.weft.bench.kotlin.KotlinContenders;
 import dev.weft.fiber.Fiber;
 import dev.weft.fiber.FiberScheduler;
+import dev.weft.fiber.impl.core.StackfulContinuation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -18,11 +18,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.ArrayDeque;
 import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 

@@ -131,7 +131,9 @@ public class SpawnJoinBench {
      * thread (no Weft, no scheduler, no fiber state). The parent, a continuation, creates an empty
      * child continuation and suspends (its join); the driving loop runs the child to its end and
      * resumes the parent. What is left is the physical cost of creating and running a
-     * continuation and of one suspension of the parent, which a fiber's spawn+join pays at least.
+     * continuation and of one suspension of the parent: the least a spawn+join whose joiner
+     * suspends until the child has run (as a Weft fiber's does) can cost. A join that ran the
+     * child in place, without suspending the joiner, would have a lower floor.
      */
     @Benchmark
     @OperationsPerInvocation(SPAWNS)

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -190,6 +191,31 @@ class ReportWriterTest {
     private static ReportWriter.TargetCheck find(List<ReportWriter.TargetCheck> checks, String target, String variant) {
         return checks.stream().filter(c -> c.target().contains(target) && c.variant().contains(variant)).findFirst()
                 .orElseThrow(() -> new AssertionError("no check " + target + " / " + variant + " in " + checks));
+    }
+
+    @Test
+    void theHeaderSaysHowMuchCpuTheHypervisorStoleAndUnknownWhenNotRecorded() {
+        RunInfo stolen = new RunInfo("standard", "cmd", "start", "end", "cpu", 2, 1L << 30, "os", "jdk", 0.1, 0.2,
+                List.of(), 1_000L, 100_000L, 18.25);
+        String md = ReportWriter.render(stolen, fixture, List.of(), Map.of());
+        assertTrue(md.contains("| CPU time stolen by the hypervisor during the run (`/proc/stat`) | 18.3% (a virtual CPU waited"), md);
+        String quiet = ReportWriter.render(new RunInfo("standard", "cmd", "start", "end", "cpu", 2, 1L << 30, "os", "jdk",
+                0.1, 0.2, List.of(), 1_000L, 100_000L, 1.5), fixture, List.of(), Map.of());
+        assertTrue(quiet.contains("(`/proc/stat`) | 1.5% |"), quiet);
+        String old = ReportWriter.render(info(), fixture, List.of(), Map.of());
+        assertTrue(old.contains("(`/proc/stat`) | unknown |"), old);
+    }
+
+    @Test
+    void stealIsTheShareOfStolenTicksBetweenTwoSnapshotsOfProcStat() {
+        long[] start = RunInfo.parseCpuTicks("cpu  1000 0 100 8000 10 0 40 850 0 0");
+        assertArrayEquals(new long[] {850, 10_000}, start);
+        long[] end = RunInfo.parseCpuTicks("cpu  1600 0 140 8400 10 0 50 1800 0 0");
+        assertEquals(47.5, RunInfo.stealPercent(start[0], start[1], end), 1e-9); // 950 of 2,000 ticks
+        assertNull(RunInfo.stealPercent(null, null, end));
+        assertNull(RunInfo.stealPercent(start[0], start[1], start), "no time passed");
+        assertNull(RunInfo.parseCpuTicks("cpu0 1 2 3 4 5 6 7 8"));
+        assertNull(RunInfo.parseCpuTicks("cpu 1 2 3 4"), "a kernel without a steal column");
     }
 
     @Test

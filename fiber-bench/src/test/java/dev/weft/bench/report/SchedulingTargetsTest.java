@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,7 +85,34 @@ class SchedulingTargetsTest {
         assertEquals(Boolean.TRUE, yield.get(1).met());
         ReportWriter.TargetCheck ring = checks.stream().filter(c -> c.target().startsWith("Ring of 100,000")).findFirst().orElseThrow();
         assertTrue(ring.measured().startsWith("1.90× the legacy-locking floor"), ring.measured()); // the floor of its size
+        assertTrue(ring.measured().contains("that floor 300.0 ± 5.000 ns/op"), ring.measured());
         assertEquals(Boolean.TRUE, ring.met());
+    }
+
+    @Test
+    void aLegacyLockingRowWithoutALegacyFloorSaysWhichFloorItWasJudgedAgainst() {
+        List<BenchResult> run = List.of(
+                r("YieldBench", "baselineRawContinuation", Map.of(), 100, 2, "ns/op"),
+                r("YieldBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2"), 130, 3, "ns/op"));
+        ReportWriter.TargetCheck c = SchedulingTargets.check(run).stream()
+                .filter(t -> t.target().startsWith("Yield on work-stealing(2)")).findFirst().orElseThrow();
+        assertTrue(c.measured().startsWith("1.30× the default-locking floor (this run has no legacy-locking one)"), c.measured());
+    }
+
+    @Test
+    void aFloorInMillisecondsIsComparedWithABoundInNanosecondsAndOnlyItsWholeIntervalCountsAsAboveTheBound() {
+        List<BenchResult> run = List.of(
+                r("SkynetBench", "floorRawContinuations", Map.of(), 110, 5, "ms/op"),
+                r("SkynetBench", "weft", Map.of("scheduler", "workStealing2"), 2400, 100, "ms/op"),
+                r("SpawnJoinBench", "floorRawContinuations", Map.of(), 260, 20, "ns/op"),
+                r("SpawnJoinBench", "weft", Map.of("scheduler", "workStealing2"), 600, 20, "ns/op"));
+        List<ReportWriter.TargetCheck> checks = SchedulingTargets.check(run);
+        ReportWriter.TargetCheck skynet = checks.stream().filter(t -> t.target().startsWith("Skynet 1M under 0.3 s")).findFirst().orElseThrow();
+        assertTrue(skynet.measured().contains("raw-continuation floor of the same work: 110.0 ± 5.000 ms/op (21.82× it)"), skynet.measured());
+        assertFalse(skynet.measured().contains("below that floor"), skynet.measured());
+        ReportWriter.TargetCheck spawn = checks.stream().filter(t -> t.target().startsWith("Spawn+join from a fiber under 0.25")).findFirst().orElseThrow();
+        // 260 ± 20 ns: the interval reaches below 250 ns, so the bound is not said to be below the floor
+        assertFalse(spawn.measured().contains("below that floor"), spawn.measured());
     }
 
     @Test
@@ -100,7 +128,7 @@ class SchedulingTargetsTest {
         assertEquals(2, spawn.size());
         assertTrue(spawn.get(0).measured().contains("raw-continuation floor of the same work: 180.0 ± 5.000 ns/op (10.00× it)"),
                 spawn.get(0).measured());
-        assertTrue(!spawn.get(0).measured().contains("below that floor"), spawn.get(0).measured());
+        assertFalse(spawn.get(0).measured().contains("below that floor"), spawn.get(0).measured());
         assertTrue(spawn.get(1).measured().contains("same locking: 300.0 ± 5.000 ns/op (2.00× it); the bound is below that floor"),
                 spawn.get(1).measured());
         assertEquals(Boolean.FALSE, spawn.get(1).met());
