@@ -12,16 +12,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * JDK 25's {@code Continuation.isPinned(scope)}, called from Java inside a continuation, answers
- * {@code true} although the continuation holds no monitor, is in no critical section and has no
- * native frame of its own, while a yield in the same continuation unmounts; outside any
- * continuation it answers {@code false}. The same with {@code -XX:LockingMode=1} (a child JVM) and
- * with {@code -Xint}. So it cannot tell Weft whether the JVM (in the legacy mode, which counts held
- * monitors) would pin a suspension (docs/internals.md, "{@code Continuation.isPinned} answers true
- * inside any continuation"). jdk.internal.vm is imported here, in a probe of the JDK; in Weft's
- * main code only {@code StackfulContinuation} imports it.
+ * JDK 25's {@code Continuation.isPinned(scope)}, called from Java inside a continuation that holds
+ * no monitor, is in no critical section and has no native frame of its own, does not answer from
+ * the continuation's state: in the interpreter ({@code -Xint}, with either locking mode) it answers
+ * {@code true} every time, while a yield in the same kind of continuation unmounts; in the
+ * long-running JVM of the whole test suite it answered {@code false} 50,000 times of 50,000; outside
+ * any continuation it answers {@code false}. So it cannot tell Weft whether the JVM (in the legacy
+ * mode, which counts held monitors) would pin a suspension (docs/internals.md,
+ * "{@code Continuation.isPinned} does not answer from the continuation's state"). jdk.internal.vm is
+ * imported here, in a probe of the JDK; in Weft's main code only {@code StackfulContinuation}
+ * imports it.
  */
-class ContinuationIsPinnedAnswersTrueInsideAContinuationProbeTest {
+class ContinuationIsPinnedAnswerDependsOnTheJvmsStateProbeTest {
 
     private static final ContinuationScope SCOPE = new ContinuationScope("is-pinned-probe");
 
@@ -58,16 +60,14 @@ class ContinuationIsPinnedAnswersTrueInsideAContinuationProbeTest {
     }
 
     @Test
-    void isPinnedIsTrueInsideAContinuationThatHoldsNothingAndFalseOutside() {
-        int calls = 50_000; // long enough a loop for the JIT to compile it (not checked here; -Xint below)
-        assertEquals(calls, pinnedAnswersInside(calls), "isPinned said false inside at least once");
+    void outsideAnyContinuationIsPinnedIsFalseAndAYieldInsideOneUnmounts() {
         assertFalse(pinned(), "outside any continuation isPinned should say false");
-        assertTrue(aYieldUnmounts(), "a yield in the same kind of continuation did not unmount");
+        assertTrue(aYieldUnmounts(), "a yield in a continuation that holds nothing did not unmount");
     }
 
     @Test
-    void theSameWithLegacyLockingAndInTheInterpreter() throws Exception {
-        for (List<String> flags : List.of(List.of("-XX:LockingMode=1"), List.of("-Xint"))) {
+    void inTheInterpreterIsPinnedIsTrueInsideAContinuationThatHoldsNothingWithEitherLockingMode() throws Exception {
+        for (List<String> flags : List.of(List.of("-Xint"), List.of("-Xint", "-XX:LockingMode=1"))) {
             ChildJvm.Result r = ChildJvm.run(flags, Child.class);
             assertEquals(0, r.exitCode(), flags + ": " + r.output());
             assertTrue(r.output().contains("pinned inside 2000 of 2000, outside false, yield unmounts true"), flags + ": " + r.output());
