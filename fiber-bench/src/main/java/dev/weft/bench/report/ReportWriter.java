@@ -533,7 +533,7 @@ public final class ReportWriter {
         sb.append("| CPU time stolen by the hypervisor during the run (`/proc/stat`) | ")
                 .append(info.stealPercent() == null ? "unknown" : String.format(Locale.ROOT, "%.1f%%", info.stealPercent()))
                 .append(info.stealPercent() != null && info.stealPercent() >= 5
-                        ? " (a virtual CPU waited that share of the time for the host: rows are slower and noisier by about as much, rows with several threads most)" : "")
+                        ? " (a virtual CPU waited that share of the time for the host: rows are slower and noisier, those with several threads most)" : "")
                 .append(" |\n");
         if (!dataFiles.isEmpty()) {
             sb.append("| Data | ");

@@ -91,7 +91,7 @@ public record RunInfo(String profile, String command, String startedAt, String f
      * The machine's CPU ticks from the first line of {@code /proc/stat} ({@code cpu user nice system
      * idle iowait irq softirq steal ...}): {@code {steal, total}}, or null where there is no such file
      * or it has no steal column. On a virtual machine, steal is time a virtual CPU was ready to run
-     * while the hypervisor ran something else: the run's numbers are slower and noisier by about that much.
+     * while the hypervisor ran something else, which makes a run's numbers slower and noisier.
      */
     static long[] readCpuTicks() {
         try {
