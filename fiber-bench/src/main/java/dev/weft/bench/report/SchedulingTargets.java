@@ -36,9 +36,9 @@ final class SchedulingTargets {
         floorRatio(checks, classes, results, "Ring on fifo(n) within 2× the raw continuation", "RingBench", fifo, 2.0);
         versusContender(checks, results, "Ring of 1,000 on work-stealing(2) at or under Kotlin", "RingBench",
                 ws2.and(size("1000")), "kotlin", size("1000"), 1.0);
-        below(checks, results, "Spawn+join from a fiber under 0.25 µs on work-stealing(2)", "SpawnJoinBench", ws2, 250);
-        below(checks, results, "Spawn+join from a fiber under 0.5 µs on fifo(n)", "SpawnJoinBench", fifo, 500);
-        below(checks, results, "Skynet 1M under 0.3 s on work-stealing(2)", "SkynetBench", ws2, 300e6);
+        below(checks, classes, results, "Spawn+join from a fiber under 0.25 µs on work-stealing(2)", "SpawnJoinBench", ws2, 250);
+        below(checks, classes, results, "Spawn+join from a fiber under 0.5 µs on fifo(n)", "SpawnJoinBench", fifo, 500);
+        below(checks, classes, results, "Skynet 1M under 0.3 s on work-stealing(2)", "SkynetBench", ws2, 300e6);
         versusContender(checks, results, "Skynet 1M on work-stealing(2) at least 2× faster than Kotlin", "SkynetBench",
                 ws2, "kotlin", r -> true, 0.5);
         Predicate<BenchResult> gap = r -> "1000".equals(r.params().get("idleGapMicros"));
@@ -119,7 +119,8 @@ final class SchedulingTargets {
     }
 
     /** Each Weft row's time per operation, met below {@code boundNanos}. */
-    private static void below(List<ReportWriter.TargetCheck> checks, List<BenchResult> results, String target,
+    private static void below(List<ReportWriter.TargetCheck> checks, Map<String, List<BenchResult>> classes,
+                              List<BenchResult> results, String target,
                               String simpleClass, Predicate<BenchResult> filter, double boundNanos) {
         List<BenchResult> rows = weftRows(results, simpleClass, WEFT_METHODS, filter);
         if (rows.isEmpty()) {
@@ -133,7 +134,7 @@ final class SchedulingTargets {
             if (Double.isFinite(err) && ns - err < boundNanos && boundNanos < ns + err) {
                 text += "; the bound is inside the error";
             }
-            BenchResult floor = floorRow(results.stream().filter(o -> o.className().equals(r.className())).toList(),
+            BenchResult floor = floorRow(classes.get(r.className()),
                     r.method().equals("weftLegacyLocking") ? LEGACY_WORK_FLOOR : WORK_FLOOR, r);
             double floorNs = floor == null ? Double.NaN : Units.toNanos(floor.score(), floor.unit());
             if (Double.isFinite(floorNs) && floorNs > 0) {

@@ -32,7 +32,12 @@ class SchedulingTargetsTest {
             r("IdleWakeBench", "weft", Map.of("idleGapMicros", "1000", "scheduler", "workStealing2"), 330, 20, "us/op"));
 
     private static List<ReportWriter.TargetCheck> named(String prefix) {
-        return SchedulingTargets.check(RUN).stream().filter(c -> c.target().startsWith(prefix)).toList();
+        return named(RUN, prefix);
+    }
+
+    /** The checks of {@code run} whose target starts with {@code prefix}, in table order. */
+    private static List<ReportWriter.TargetCheck> named(List<BenchResult> run, String prefix) {
+        return SchedulingTargets.check(run).stream().filter(c -> c.target().startsWith(prefix)).toList();
     }
 
     @Test
@@ -78,12 +83,11 @@ class SchedulingTargetsTest {
                 r("RingBench", "rawContinuationLegacyLocking", Map.of("size", "1000"), 100, 5, "ns/op"),
                 r("RingBench", "rawContinuationLegacyLocking", Map.of("size", "100000"), 300, 5, "ns/op"),
                 r("RingBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2", "size", "100000"), 570, 10, "ns/op"));
-        List<ReportWriter.TargetCheck> checks = SchedulingTargets.check(run);
-        List<ReportWriter.TargetCheck> yield = checks.stream().filter(c -> c.target().startsWith("Yield on work-stealing(2)")).toList();
+        List<ReportWriter.TargetCheck> yield = named(run, "Yield on work-stealing(2)");
         assertTrue(yield.get(0).measured().startsWith("19.00× the floor"), yield.get(0).measured()); // the default floor
         assertTrue(yield.get(1).measured().startsWith("1.02× the legacy-locking floor"), yield.get(1).measured());
         assertEquals(Boolean.TRUE, yield.get(1).met());
-        ReportWriter.TargetCheck ring = checks.stream().filter(c -> c.target().startsWith("Ring of 100,000")).findFirst().orElseThrow();
+        ReportWriter.TargetCheck ring = named(run, "Ring of 100,000").get(0);
         assertTrue(ring.measured().startsWith("1.90× the legacy-locking floor"), ring.measured()); // the floor of its size
         assertTrue(ring.measured().contains("that floor 300.0 ± 5.000 ns/op"), ring.measured());
         assertEquals(Boolean.TRUE, ring.met());
@@ -94,8 +98,7 @@ class SchedulingTargetsTest {
         List<BenchResult> run = List.of(
                 r("YieldBench", "baselineRawContinuation", Map.of(), 100, 2, "ns/op"),
                 r("YieldBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2"), 130, 3, "ns/op"));
-        ReportWriter.TargetCheck c = SchedulingTargets.check(run).stream()
-                .filter(t -> t.target().startsWith("Yield on work-stealing(2)")).findFirst().orElseThrow();
+        ReportWriter.TargetCheck c = named(run, "Yield on work-stealing(2)").get(0);
         assertTrue(c.measured().startsWith("1.30× the default-locking floor (this run has no legacy-locking one)"), c.measured());
     }
 
@@ -106,11 +109,10 @@ class SchedulingTargetsTest {
                 r("SkynetBench", "weft", Map.of("scheduler", "workStealing2"), 2400, 100, "ms/op"),
                 r("SpawnJoinBench", "floorRawContinuations", Map.of(), 260, 20, "ns/op"),
                 r("SpawnJoinBench", "weft", Map.of("scheduler", "workStealing2"), 600, 20, "ns/op"));
-        List<ReportWriter.TargetCheck> checks = SchedulingTargets.check(run);
-        ReportWriter.TargetCheck skynet = checks.stream().filter(t -> t.target().startsWith("Skynet 1M under 0.3 s")).findFirst().orElseThrow();
+        ReportWriter.TargetCheck skynet = named(run, "Skynet 1M under 0.3 s").get(0);
         assertTrue(skynet.measured().contains("raw-continuation floor of the same work: 110.0 ± 5.000 ms/op (21.82× it)"), skynet.measured());
         assertFalse(skynet.measured().contains("below that floor"), skynet.measured());
-        ReportWriter.TargetCheck spawn = checks.stream().filter(t -> t.target().startsWith("Spawn+join from a fiber under 0.25")).findFirst().orElseThrow();
+        ReportWriter.TargetCheck spawn = named(run, "Spawn+join from a fiber under 0.25").get(0);
         // 260 ± 20 ns: the interval reaches below 250 ns, so the bound is not said to be below the floor
         assertFalse(spawn.measured().contains("below that floor"), spawn.measured());
     }
@@ -123,8 +125,7 @@ class SchedulingTargetsTest {
                 r("SpawnJoinBench", "floorRawContinuationsLegacyLocking", Map.of(), 300, 5, "ns/op"),
                 r("SpawnJoinBench", "weft", Map.of("scheduler", "workStealing2"), 1800, 50, "ns/op"),
                 r("SpawnJoinBench", "weftLegacyLocking", Map.of("scheduler", "workStealing2"), 600, 20, "ns/op"));
-        List<ReportWriter.TargetCheck> spawn = SchedulingTargets.check(run).stream()
-                .filter(c -> c.target().startsWith("Spawn+join from a fiber under 0.25")).toList();
+        List<ReportWriter.TargetCheck> spawn = named(run, "Spawn+join from a fiber under 0.25");
         assertEquals(2, spawn.size());
         assertTrue(spawn.get(0).measured().contains("raw-continuation floor of the same work: 180.0 ± 5.000 ns/op (10.00× it)"),
                 spawn.get(0).measured());
