@@ -465,8 +465,11 @@ final class StrandLock implements SyncProvider.LockCore {
                 OWNER.setVolatile(this, null);
             } else {
                 queue.remove(h);
-                h.status = Waiter.GRANTED;
+                // Owner first, then GRANTED: the waiter reads its status without the guard (in its
+                // park loop, woken or not) and, once it sees GRANTED, acts as the owner at once;
+                // the volatile store of GRANTED publishes the owner store before it.
                 OWNER.setVolatile(this, h.strand); // the new owner sets its holds when it runs
+                h.status = Waiter.GRANTED;
             }
             starving = null;
         } finally {
