@@ -293,8 +293,20 @@ public final class ReportWriter {
      * @param variant  the benchmark row checked (method and params), or "–" if not measured
      * @param measured the measured value, in words
      * @param met      whether the target was met; null if not measured
+     * @param basis    the rows the verdict read (the row checked and the floor or contender it is
+     *                 judged against), for the report's account of their errors; empty where a
+     *                 check does not say
      */
-    public record TargetCheck(String target, String variant, String measured, Boolean met) {
+    public record TargetCheck(String target, String variant, String measured, Boolean met, List<BenchResult> basis) {
+        /** Freezes the basis. */
+        public TargetCheck {
+            basis = List.copyOf(basis);
+        }
+
+        /** A check that does not name the rows it read. */
+        public TargetCheck(String target, String variant, String measured, Boolean met) {
+            this(target, variant, measured, met, List.of());
+        }
     }
 
     /** Checks the performance targets against the rows of this run. */
@@ -584,6 +596,49 @@ public final class ReportWriter {
                     .append(c.met() == null ? "not measured" : c.met() ? "yes" : "**no**").append(" |\n");
         }
         sb.append('\n');
+        basisErrors(sb, checks);
+    }
+
+    /** The largest error, as a share of the score, that lets a row support a ratio (the 10%). */
+    static final double SUPPORTING_ERROR = 0.10;
+
+    /**
+     * Says which rows behind the targets (each checked row and the floor or contender it is judged
+     * against) have a 99.9% error above {@link #SUPPORTING_ERROR} of their score: a ratio that
+     * involves one of them is not supported by this run, whatever the "Met" column says.
+     */
+    static void basisErrors(StringBuilder sb, List<TargetCheck> checks) {
+        Map<String, BenchResult> basis = new LinkedHashMap<>();
+        for (TargetCheck c : checks) {
+            for (BenchResult r : c.basis()) {
+                basis.putIfAbsent(r.simpleClassName() + "." + r.label(), r);
+            }
+        }
+        if (basis.isEmpty()) {
+            return;
+        }
+        List<String> wide = new ArrayList<>();
+        int unknown = 0;
+        for (Map.Entry<String, BenchResult> e : basis.entrySet()) {
+            BenchResult r = e.getValue();
+            if (!Double.isFinite(r.scoreError()) || r.score() <= 0) {
+                unknown++;
+                wide.add(e.getKey() + " (no error)");
+            } else if (r.scoreError() / r.score() > SUPPORTING_ERROR) {
+                wide.add(String.format(Locale.ROOT, "%s ±%.0f%%", e.getKey(), 100 * r.scoreError() / r.score()));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "**Errors behind the scheduling targets.** The checks above read %d rows "
+                + "(each Weft row and the floor or contender it is judged against); %d of them have a 99.9%% error "
+                + "within %.0f%% of their score", basis.size(), basis.size() - wide.size(), 100 * SUPPORTING_ERROR));
+        if (wide.isEmpty()) {
+            sb.append(", all of them: every ratio above is supported by this run's errors.\n\n");
+            return;
+        }
+        sb.append(". A ratio that involves one of the other ").append(wide.size())
+                .append(unknown > 0 ? " (" + unknown + " without an error)" : "")
+                .append(" is not supported by this run's errors, whatever its verdict: ")
+                .append(String.join(", ", wide)).append(".\n\n");
     }
 
     private static void notMeasured(StringBuilder sb, List<BenchResult> results, RunInfo info) {

@@ -73,6 +73,11 @@ final class SchedulingTargets {
         return null;
     }
 
+    /** The rows a verdict read: {@code row}, and {@code other} (its floor or contender) if there is one. */
+    private static List<BenchResult> basis(BenchResult row, BenchResult other) {
+        return other == null ? List.of(row) : List.of(row, other);
+    }
+
     private static Predicate<BenchResult> size(String size) {
         return r -> size.equals(r.params().get("size"));
     }
@@ -113,8 +118,9 @@ final class SchedulingTargets {
                     text += "; the bound is inside the error";
                 }
             }
+            BenchResult floor = legacyFloor != null ? legacyFloor : ReportWriter.baselineFor(r, classes.get(r.className()));
             checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text,
-                    Double.isNaN(ratio) ? null : ratio <= bound));
+                    Double.isNaN(ratio) ? null : ratio <= bound, basis(r, floor)));
         }
     }
 
@@ -147,7 +153,7 @@ final class SchedulingTargets {
                 }
             }
             checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text,
-                    Double.isNaN(ns) ? null : ns < boundNanos));
+                    Double.isNaN(ns) ? null : ns < boundNanos, basis(r, floor)));
         }
     }
 
@@ -186,7 +192,8 @@ final class SchedulingTargets {
                     && Math.abs(ns - maxRatio * bestNs) <= err + maxRatio * bestErr) {
                 text += "; the 99.9% intervals do not separate them";
             }
-            checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text, ratio <= maxRatio));
+            checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text, ratio <= maxRatio,
+                    basis(r, best)));
         }
         return checks;
     }

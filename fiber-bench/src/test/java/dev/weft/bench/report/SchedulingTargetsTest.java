@@ -141,4 +141,46 @@ class SchedulingTargetsTest {
         assertEquals("–", spawn.variant());
         assertNull(spawn.met());
     }
+
+    @Test
+    void eachCheckNamesTheRowsItReadAndTheReportFlagsThoseTooNoisyForARatio() {
+        List<ReportWriter.TargetCheck> checks = SchedulingTargets.check(RUN);
+        ReportWriter.TargetCheck yield = named("Yield on work-stealing(2)").get(0);
+        assertEquals(List.of("weft", "baselineRawContinuation"), yield.basis().stream().map(BenchResult::method).toList());
+        ReportWriter.TargetCheck skynet = named("Skynet 1M on work-stealing(2) at least 2×").get(1);
+        assertEquals(List.of("weftLegacyLocking", "kotlin"), skynet.basis().stream().map(BenchResult::method).toList());
+
+        StringBuilder sb = new StringBuilder();
+        ReportWriter.basisErrors(sb, checks);
+        String text = sb.toString();
+        // 30 of 290 ms is the one error above a tenth of its score among the rows these checks read
+        assertTrue(text.contains("is not supported by this run's errors, whatever its verdict: "
+                + "SkynetBench.weftLegacyLocking (scheduler=workStealing2) ±10%."), text);
+        assertFalse(text.contains("YieldBench.weft (scheduler=workStealing2) ±"), text);
+        long rows = checks.stream().flatMap(c -> c.basis().stream()).distinct().count();
+        assertTrue(text.contains("read " + rows + " rows"), text);
+        assertTrue(text.contains((rows - 1) + " of them have a 99.9% error within 10% of their score"), text);
+    }
+
+    @Test
+    void aRunWhoseRowsAllHaveNarrowErrorsSaysEveryRatioIsSupported() {
+        List<BenchResult> run = List.of(
+                r("YieldBench", "baselineRawContinuation", Map.of(), 100, 2, "ns/op"),
+                r("YieldBench", "weft", Map.of("scheduler", "workStealing2"), 104, 5, "ns/op"));
+        StringBuilder sb = new StringBuilder();
+        ReportWriter.basisErrors(sb, SchedulingTargets.check(run));
+        assertTrue(sb.toString().contains("read 2 rows"), sb.toString());
+        assertTrue(sb.toString().contains("every ratio above is supported by this run's errors"), sb.toString());
+    }
+
+    @Test
+    void aRowWithoutAnErrorCannotSupportARatio() {
+        List<BenchResult> run = List.of(
+                r("YieldBench", "baselineRawContinuation", Map.of(), 100, Double.NaN, "ns/op"),
+                r("YieldBench", "weft", Map.of("scheduler", "workStealing2"), 104, 5, "ns/op"));
+        StringBuilder sb = new StringBuilder();
+        ReportWriter.basisErrors(sb, SchedulingTargets.check(run));
+        assertTrue(sb.toString().contains("(1 without an error)"), sb.toString());
+        assertTrue(sb.toString().contains("YieldBench.baselineRawContinuation (no error)"), sb.toString());
+    }
 }
