@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fiber: a {@link StackfulContinuation} (its stack) plus a state, a park permit and a scheduler.
+ * A fiber: a {@link StackfulContinuation} (its stack; the fiber is its own continuation) plus a
+ * state, a park permit and a scheduler.
  *
  * <h2>Implementation overview</h2>
- * The scheduler runs the fiber's {@link Task} (one per fiber, not the fiber itself, so that a
- * {@code Fiber} a user holds is no {@code Runnable}): {@link #mount()} mounts it on the calling carrier and runs
+ * The scheduler runs the fiber's {@link Task} (one per fiber, not the fiber itself: a
+ * {@code Fiber} a user holds is no {@code Runnable}, and the continuation's own {@code run()},
+ * final in the JDK, would mount it without any of this class's bookkeeping): {@link #mount()} mounts it on the calling carrier and runs
  * it until it suspends or ends, then decides, still on the carrier, what happens next
  * ({@link #afterRun}). Everything that waits (join, sleep, timed park, and the primitives built
  * on them elsewhere) reduces to {@link #park0} and {@link #unpark()}.
@@ -95,74 +97,69 @@ import java.util.concurrent.locks.LockSupport;
  * carrier's own stack, and the fiber finds itself with {@link #current()}, which survives
  * migration (see {@link StackfulContinuation}).
  *
- * <p><b>Memory.</b> A parked fiber is this object, its {@link Body} (the JDK continuation) and
- * the stack chunk of its frames. Fields are kept few on purpose (measured with a class
- * histogram, see docs/internals.md): the task and the outcome share one field, the rarely used
+ * <p><b>Memory.</b> A parked fiber is this object (the JDK continuation's fields and ours, in one
+ * object: a separate continuation would cost a header and a reference each way), its
+ * {@link Task} and the stack chunk of its frames. Fields are kept few on purpose (measured with a
+ * class histogram, see docs/internals.md): the task and the outcome share one field, the rarely used
  * name, handler and affinity live in an {@link Extras} object allocated only when set, the id is
  * assigned on first use, and waiters are dropped at termination.
  */
-public final class FiberImpl<V> implements Fiber<V> {
+public final class FiberImpl<V> extends StackfulContinuation implements Fiber<V> {
 
     /** The scope every fiber's continuation runs in; a generator inside a fiber uses its own. */
     static final StackfulContinuation.Scope SCOPE = new StackfulContinuation.Scope("weft-fiber");
 
     /**
-     * The fiber's stack. A separate object because {@code Continuation.run()} is final, and the
-     * scheduler's task needs this fiber's own {@link #mount()} (mount plus bookkeeping).
+     * A {@code Callable} fiber's body, on its own stack ({@link StackfulContinuation#enter()}):
+     * called only for a {@code Callable} task, a plain {@code Runnable} being the continuation's
+     * first frame itself. The logic lives in this one frame, with nothing of ours between it and
+     * the continuation's entry, because every frame is frozen with every parked fiber:
+     * interpreted frames, which the earliest fibers of a JVM park with, are about a hundred bytes
+     * each.
      */
-    private static final class Body extends StackfulContinuation {
-        /** The only field: with it the continuation is still 48 bytes. */
-        final FiberImpl<?> fiber;
-
-        /** For a {@code Callable} task (or a Runnable that is also one): runs {@link #enter()}. */
-        Body(FiberImpl<?> fiber) {
-            super(SCOPE);
-            this.fiber = fiber;
+    @Override
+    protected void enter() {
+        Callable<?> c = (Callable<?>) slot;
+        slot = null;
+        Object result;
+        try {
+            result = c.call();
+        } catch (Throwable e) {
+            result = new Failure(e);
         }
+        slot = result;
+    }
 
-        /**
-         * For a plain {@code Runnable} task: the task is the continuation's first frame, and an
-         * exception it throws leaves through {@code resume()} (see {@link FiberImpl#mount()}).
-         */
-        Body(FiberImpl<?> fiber, Runnable task) {
-            super(SCOPE, task);
-            this.fiber = fiber;
-        }
-
-        /** A park that cannot unmount is counted and logged here, inside the failing yield. */
-        @Override
-        protected void pinned(String reason) {
-            if (fiber.state == PARKING) {
-                try {
-                    PinnedParks.record(fiber, fiber.scheduler, reason, true, null);
-                } catch (Throwable logFailure) {
-                    // a failing log handler (or no memory to build the message) must not break the park
-                }
-                FiberObserver o = observer;
-                if (o != null) {
-                    o.pinned(fiber.blocker, reason);
-                }
-            }
-        }
-
-        /**
-         * A {@code Callable} fiber's body, on its own stack. The logic lives here rather than in
-         * a method of the fiber so that a parked fiber's stack has one frame fewer: interpreted
-         * frames, which the earliest fibers of a JVM park with, are about a hundred bytes each.
-         */
-        @Override
-        protected void enter() {
-            FiberImpl<?> f = fiber;
-            Callable<?> task = (Callable<?>) f.slot;
-            f.slot = null;
-            Object result;
+    /** A park that cannot unmount is counted and logged here, inside the failing yield. */
+    @Override
+    protected void pinned(String reason) {
+        if (state == PARKING) {
             try {
-                result = task.call();
-            } catch (Throwable e) {
-                result = new Failure(e);
+                PinnedParks.record(this, scheduler, reason, true, null);
+            } catch (Throwable logFailure) {
+                // a failing log handler (or no memory to build the message) must not break the park
             }
-            f.slot = result;
+            FiberObserver o = observer;
+            if (o != null) {
+                o.pinned(blocker, reason);
+            }
         }
+    }
+
+    /**
+     * The continuation's first frame for {@code task}: the task itself if it is a plain
+     * {@code Runnable} (an exception it throws then leaves through {@code resume()}, see
+     * {@link #mount()}), null for a {@code Callable} (then {@link #enter()} calls it).
+     */
+    private static Runnable firstFrame(Object task) {
+        Objects.requireNonNull(task, "task");
+        if (task instanceof Callable<?>) {
+            return null;
+        }
+        if (task instanceof Runnable r) {
+            return r; // the continuation keeps the task; slot stays free for the outcome
+        }
+        throw new IllegalArgumentException("task must be a Callable or a Runnable: " + task.getClass().getName());
     }
 
     private static final int NEW = 0;
@@ -224,7 +221,6 @@ public final class FiberImpl<V> implements Fiber<V> {
      */
     private final Task task = new Task(this);
 
-    private final Body body;
     /** Assigned on first use ({@link #id()}), so that creating a fiber touches no shared counter. */
     private volatile long id;
     private final FiberScheduler scheduler;
@@ -299,14 +295,9 @@ public final class FiberImpl<V> implements Fiber<V> {
      */
     public FiberImpl(Object task, String name, FiberScheduler scheduler,
                      UncaughtExceptionHandler handler, boolean affinity) {
-        Objects.requireNonNull(task, "task");
+        super(SCOPE, firstFrame(task));
         if (task instanceof Callable<?>) {
-            this.body = new Body(this);
             this.slot = task;
-        } else if (task instanceof Runnable r) {
-            this.body = new Body(this, r); // the continuation keeps the task; slot stays free for the outcome
-        } else {
-            throw new IllegalArgumentException("task must be a Callable or a Runnable: " + task.getClass().getName());
         }
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         if (affinity && !scheduler.supportsAffinity()) {
@@ -321,8 +312,7 @@ public final class FiberImpl<V> implements Fiber<V> {
 
     /** The fiber running the caller, or null; correct across migration. */
     public static FiberImpl<?> current() {
-        StackfulContinuation c = StackfulContinuation.current(SCOPE);
-        return c == null ? null : ((Body) c).fiber;
+        return (FiberImpl<?>) StackfulContinuation.current(SCOPE);
     }
 
     // ----------------------------------------------------------------------------------------
@@ -387,7 +377,7 @@ public final class FiberImpl<V> implements Fiber<V> {
         FiberObserver o = observer;
         Object run = o == null ? null : o.mounting(this);
         try {
-            body.resume();
+            resume();
         } catch (Throwable e) {
             slot = new Failure(e); // only a Runnable body run as the first frame throws out of the continuation
         }
@@ -401,9 +391,9 @@ public final class FiberImpl<V> implements Fiber<V> {
     /** Runs on carrier {@code self} after the continuation returned: the fiber yielded, parked or ended. */
     private void afterRun(Thread self) {
         int s = state;
-        if (body.isFinished()) {
+        if (isFinished()) {
             // First: a body can end while the state still says YIELDING or PARKING, when
-            // something throws between publishing that state and the yield (see Body.pinned).
+            // something throws between publishing that state and the yield (see pinned()).
             terminate(slot, true); // the outcome is stored
         } else if (s == YIELDING) {
             STATE.setRelease(this, RUNNABLE);
@@ -638,7 +628,7 @@ public final class FiberImpl<V> implements Fiber<V> {
     /**
      * The fiber could not unmount (a native frame or critical section on its stack): block the
      * carrier thread instead. Already counted and logged (once per call site) by
-     * {@link Body#pinned}; the scheduler's watchdog sees a blocked carrier and compensates.
+     * {@link #pinned}; the scheduler's watchdog sees a blocked carrier and compensates.
      */
     private void parkPinned(long nanos, boolean cancellable) {
         // The system clock, not the scheduler's: this blocks a real thread for real time.
@@ -1094,7 +1084,7 @@ public final class FiberImpl<V> implements Fiber<V> {
      * its only carrier, between two tasks.
      */
     public StackTraceElement[] suspendedStackTrace() {
-        return body.stackTrace();
+        return stackTrace();
     }
 
     // ----------------------------------------------------------------------------------------
@@ -1141,7 +1131,7 @@ public final class FiberImpl<V> implements Fiber<V> {
             return null;
         }
         try {
-            return body.stackTrace();
+            return stackTrace();
         } finally {
             state = PARKED; // volatile: the inspecting half of the handshake with unpark(), as in afterRun()
             if (permit && STATE.compareAndSet(this, PARKED, UNPARKED)) {

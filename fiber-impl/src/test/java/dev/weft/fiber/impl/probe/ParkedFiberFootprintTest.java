@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * class histogram (the {@code GC.class_histogram} diagnostic command, which runs a full GC
  * first, so it counts live objects only) and prints bytes per fiber for each class involved,
  * next to a bare continuation suspended at depth 1. The counts are asserted (every parked fiber
- * retains exactly one fiber object, one continuation and one stack chunk); the sizes depend on
- * the JIT and are printed for docs/internals.md.
+ * retains its fiber object, which is its continuation too, its scheduler task and one stack
+ * chunk); the sizes depend on the JIT and are printed for docs/internals.md.
  */
 class ParkedFiberFootprintTest {
     private static final int FIBERS = 20_000;
@@ -40,7 +40,7 @@ class ParkedFiberFootprintTest {
     }
 
     @Test
-    void parkedFiberRetainsOneFiberOneContinuationAndOneStackChunk() throws Exception {
+    void parkedFiberRetainsItsFiberItsTaskAndOneStackChunk() throws Exception {
         try (FiberScheduler s = Schedulers.workStealing(1)) {
             Fiber<?>[] fibers = new Fiber<?>[FIBERS];
             for (int round = 0; round < ROUNDS; round++) { // the last round runs compiled code
@@ -54,7 +54,7 @@ class ParkedFiberFootprintTest {
                 }
                 if (round == ROUNDS - 1) {
                     Map<String, long[]> h = histogram("jdk.internal.vm.StackChunk", "dev.weft.fiber.impl.core.FiberImpl",
-                            "dev.weft.fiber.impl.core.FiberImpl$Body");
+                            "dev.weft.fiber.impl.core.FiberImpl$Task");
                     long perFiber = 0;
                     StringBuilder line = new StringBuilder("ParkedFiberFootprintTest: bytes per parked fiber at depth 1:");
                     for (Map.Entry<String, long[]> e : h.entrySet()) {
