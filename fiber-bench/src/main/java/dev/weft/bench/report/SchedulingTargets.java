@@ -104,8 +104,8 @@ final class SchedulingTargets {
         for (BenchResult r : rows) {
             BenchResult legacyFloor = r.method().equals("weftLegacyLocking")
                     ? floorRow(classes.get(r.className()), LEGACY_SWITCH_FLOOR, r) : null;
-            double ratio = legacyFloor != null ? Units.ratio(r.score(), r.unit(), legacyFloor.score(), legacyFloor.unit())
-                    : ReportWriter.ratio(r, classes.get(r.className()));
+            BenchResult floor = legacyFloor != null ? legacyFloor : ReportWriter.baselineFor(r, classes.get(r.className()));
+            double ratio = floor == null ? Double.NaN : Units.ratio(r.score(), r.unit(), floor.score(), floor.unit());
             String floorName = legacyFloor != null ? "legacy-locking floor"
                     : r.method().equals("weftLegacyLocking") ? "default-locking floor (this run has no legacy-locking one)" : "floor";
             String text = Double.isNaN(ratio) ? "no comparable floor row" : String.format(Locale.ROOT, "%.2f× the %s (%s ± %s %s%s)",
@@ -118,7 +118,6 @@ final class SchedulingTargets {
                     text += "; the bound is inside the error";
                 }
             }
-            BenchResult floor = legacyFloor != null ? legacyFloor : ReportWriter.baselineFor(r, classes.get(r.className()));
             checks.add(new ReportWriter.TargetCheck(target, r.simpleClassName() + "." + r.label(), text,
                     Double.isNaN(ratio) ? null : ratio <= bound, basis(r, floor)));
         }

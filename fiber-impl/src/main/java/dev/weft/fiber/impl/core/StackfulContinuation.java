@@ -58,7 +58,7 @@ public abstract class StackfulContinuation extends Continuation {
 
     /** A continuation that runs {@link #enter()}. */
     protected StackfulContinuation(Scope scope) {
-        super(scope.jdkScope, scope.entry);
+        this(scope, null);
     }
 
     /**
