@@ -4,6 +4,7 @@ import dev.weft.bench.memory.MemoryBenchmarks;
 import dev.weft.bench.report.BenchResult;
 import dev.weft.bench.report.JmhJson;
 import dev.weft.bench.report.Report;
+import dev.weft.bench.report.ReportWriter;
 import dev.weft.bench.report.RunInfo;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -28,9 +29,15 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Runs the benchmarks and writes the report: the README's main command ends here.
@@ -76,7 +83,8 @@ public final class BenchMain {
                         TimeValue.minutes(5), 5, 300);
                 case "smoke" -> new Profile(1, 1, TimeValue.milliseconds(100), 1, TimeValue.milliseconds(200),
                         TimeValue.seconds(30), 1, 60);
-                // The rows outside the headline classes; the headline ones get HEADLINE (see passes()).
+                // The light pass over every row; the rows the scheduling targets read are measured
+                // again with TARGETS (see passes()), and those results replace the light ones.
                 case "standard" -> new Profile(1, 3, TimeValue.milliseconds(300), 5, TimeValue.milliseconds(300),
                         TimeValue.seconds(60), 3, 120);
                 default -> throw new IllegalArgumentException("unknown profile '" + name
@@ -85,43 +93,132 @@ public final class BenchMain {
         }
 
         /**
-         * The {@code standard} profile's settings for the headline classes (the targets table's):
-         * 2 forks of 3 x 1 s warm-up and 5 x 1 s measurement, so that each row has 10 measured
-         * iterations from two JVMs and its 99.9% interval is narrow enough to support a ratio.
+         * The {@code standard} profile's settings for the rows the scheduling targets read: 4 forks
+         * of 2 x 1 s warm-up and 16 x 300 ms measurement, 64 measured iterations from four JVMs.
+         * On this project's 2-core VM a Weft row with two carriers varies by 15-20% from one
+         * iteration to the next, and by up to a quarter from one JVM to another, even without
+         * host steal (docs/internals.md); JMH's 99.9% interval is t(n-1) s / sqrt(n), so it takes
+         * about 60 iterations, from more than two JVMs, to bring such a row's error under 10% of
+         * its score. Two forks of five, the settings of 2026-12-03, left 55 of 66 rows above it.
          */
-        static final Profile HEADLINE = new Profile(2, 3, TimeValue.seconds(1), 5, TimeValue.seconds(1),
+        static final Profile TARGETS = new Profile(4, 2, TimeValue.seconds(1), 16, TimeValue.milliseconds(300),
                 TimeValue.minutes(2), 3, 120);
     }
 
-    /**
-     * The classes of the targets table: in the {@code standard} profile they run with
-     * {@link Profile#HEADLINE}, everything else with the profile's own lighter settings.
-     */
-    static final String HEADLINE_CLASSES =
+    /** The benchmark classes the scheduling targets read. */
+    static final String SCHEDULING_CLASSES =
             "dev\\.weft\\.bench\\.(switching\\.(YieldBench|RingBench)|spawn\\.(SpawnJoinBench|SkynetBench)|idle\\.IdleWakeBench)\\..*";
 
     /**
      * One JMH run of a profile: which benchmarks (an include pattern, and an exclude pattern or
-     * null) with which settings.
+     * null), restricted to which parameter values (JMH's {@code -p}: a name the pass gives
+     * replaces that parameter's declared values in every benchmark that declares it), with which
+     * settings.
      */
-    record Pass(String include, String exclude, Profile profile) {
+    record Pass(String include, String exclude, Map<String, List<String>> params, Profile profile) {
+        /** Freezes the parameters. */
+        Pass {
+            params = Collections.unmodifiableMap(new TreeMap<>(params));
+        }
+
+        /** A pass over the benchmarks' declared parameter values. */
+        Pass(String include, String exclude, Profile profile) {
+            this(include, exclude, Map.of(), profile);
+        }
     }
 
     /**
-     * The JMH runs of a profile: one for every profile but {@code standard}, which runs the headline
-     * classes with {@link Profile#HEADLINE} and the rest with its own settings. With {@code include}
-     * (a partial run) one pass of that pattern, headline settings in {@code standard} if it names
-     * only headline classes.
+     * The JMH runs of a profile: one for every profile but {@code standard}, which first measures
+     * the rows the scheduling targets read with {@link Profile#TARGETS} ({@link #targetPasses}) and
+     * then every row with its own lighter settings; the merge keeps the first. With
+     * {@code include} (a partial run) one pass of that pattern, with {@link Profile#TARGETS} in
+     * {@code standard}.
      */
     static List<Pass> passes(String profileName, Profile profile, String include) {
         if (!profileName.equals("standard")) {
             return List.of(new Pass(include == null ? "dev\\.weft\\.bench\\..*" : include, null, profile));
         }
         if (include != null) {
-            return List.of(new Pass(include, null, Profile.HEADLINE));
+            return List.of(new Pass(include, null, Profile.TARGETS));
         }
-        return List.of(new Pass(HEADLINE_CLASSES, null, Profile.HEADLINE),
-                new Pass("dev\\.weft\\.bench\\..*", HEADLINE_CLASSES, profile));
+        List<Pass> passes = new ArrayList<>(targetPasses(BenchmarkList.defaultList().find(
+                OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of(SCHEDULING_CLASSES),
+                List.of())));
+        passes.add(new Pass("dev\\.weft\\.bench\\..*", null, profile));
+        return passes;
+    }
+
+    /**
+     * Passes with {@link Profile#TARGETS} that run exactly the rows {@link ReportWriter#schedulingBasis}
+     * names among every parameter combination of {@code entries}. The benchmarks whose target rows
+     * have the same parameter values share a pass; a benchmark whose target rows are not all the
+     * combinations of their values (JMH runs the product of a pass's values) gets a pass per row.
+     */
+    static List<Pass> targetPasses(Collection<BenchmarkListEntry> entries) {
+        List<BenchResult> all = new ArrayList<>();
+        for (BenchmarkListEntry e : entries) {
+            for (Map<String, String> combination : combinations(declaredParams(e))) {
+                // A score of 1 ns and no error: a check that picks the fastest contender needs a number.
+                all.add(new BenchResult(e.getUsername(), "avgt", combination, 1.0, 0.0, "ns/op", 0.0));
+            }
+        }
+        Map<String, List<Map<String, String>>> rowsByBenchmark = new LinkedHashMap<>();
+        for (BenchResult r : ReportWriter.schedulingBasis(all)) {
+            rowsByBenchmark.computeIfAbsent(r.benchmark(), k -> new ArrayList<>()).add(r.params());
+        }
+        Map<Map<String, List<String>>, List<String>> benchmarksByParams = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Map<String, String>>> b : rowsByBenchmark.entrySet()) {
+            Map<String, List<String>> values = new TreeMap<>();
+            for (Map<String, String> row : b.getValue()) {
+                row.forEach((name, value) -> {
+                    List<String> v = values.computeIfAbsent(name, k -> new ArrayList<>());
+                    if (!v.contains(value)) {
+                        v.add(value);
+                    }
+                });
+            }
+            if (combinations(values).size() == b.getValue().size()) {
+                benchmarksByParams.computeIfAbsent(values, k -> new ArrayList<>()).add(b.getKey());
+            } else {
+                for (Map<String, String> row : b.getValue()) {
+                    Map<String, List<String>> one = new TreeMap<>();
+                    row.forEach((name, value) -> one.put(name, List.of(value)));
+                    benchmarksByParams.computeIfAbsent(one, k -> new ArrayList<>()).add(b.getKey());
+                }
+            }
+        }
+        List<Pass> passes = new ArrayList<>();
+        benchmarksByParams.forEach((params, names) -> passes.add(new Pass(
+                "^(" + names.stream().map(Pattern::quote).collect(Collectors.joining("|")) + ")$", null, params,
+                Profile.TARGETS)));
+        return passes;
+    }
+
+    /** A benchmark's declared parameters and their values, in JMH's order. */
+    static Map<String, List<String>> declaredParams(BenchmarkListEntry e) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (e.getParams().hasValue()) {
+            e.getParams().get().forEach((name, values) -> params.put(name, List.of(values)));
+        }
+        return params;
+    }
+
+    /** Every combination of {@code params}' values (one empty combination for no parameters). */
+    static List<Map<String, String>> combinations(Map<String, List<String>> params) {
+        List<Map<String, String>> out = new ArrayList<>();
+        out.add(new TreeMap<>());
+        for (Map.Entry<String, List<String>> p : params.entrySet()) {
+            List<Map<String, String>> next = new ArrayList<>();
+            for (Map<String, String> partial : out) {
+                for (String value : p.getValue()) {
+                    Map<String, String> m = new TreeMap<>(partial);
+                    m.put(p.getKey(), value);
+                    next.add(m);
+                }
+            }
+            out = next;
+        }
+        return out;
     }
 
     private BenchMain() {
@@ -235,7 +332,8 @@ public final class BenchMain {
                 if (pass.exclude() != null) {
                     options.exclude(pass.exclude());
                 }
-                int total = expectedRuns(pass.include(), pass.exclude(), jmhLog);
+                pass.params().forEach((name, values) -> options.param(name, values.toArray(String[]::new)));
+                int total = expectedRuns(pass, jmhLog);
                 System.out.printf(Locale.ROOT, "JMH%s: %d benchmark runs, %d fork(s) of %d x %s + %d x %s; JMH's log: %s%n",
                         passes.size() == 1 ? "" : " pass " + (i + 1) + "/" + passes.size(), total, p.forks(),
                         p.warmupIterations(), p.warmupTime(), p.iterations(), p.iterationTime(), log);
@@ -245,7 +343,7 @@ public final class BenchMain {
             }
         }
         if (passes.size() > 1) {
-            JmhJson.concatenate(parts, json);
+            JmhJson.overlay(parts.subList(0, parts.size() - 1), parts.get(parts.size() - 1), json);
             for (Path part : parts) {
                 Files.deleteIfExists(part);
             }
@@ -253,17 +351,14 @@ public final class BenchMain {
         return failures;
     }
 
-    private static int expectedRuns(String pattern, String exclude, OutputFormat out) {
+    /** The benchmark runs (parameter combinations) {@code pass} makes. */
+    private static int expectedRuns(Pass pass, OutputFormat out) {
         int total = 0;
-        for (BenchmarkListEntry e : BenchmarkList.defaultList().find(out, List.of(pattern),
-                exclude == null ? List.of() : List.of(exclude))) {
-            int combinations = 1;
-            if (e.getParams().hasValue()) {
-                for (Map.Entry<String, String[]> p : e.getParams().get().entrySet()) {
-                    combinations *= Math.max(1, p.getValue().length);
-                }
-            }
-            total += combinations;
+        for (BenchmarkListEntry e : BenchmarkList.defaultList().find(out, List.of(pass.include()),
+                pass.exclude() == null ? List.of() : List.of(pass.exclude()))) {
+            Map<String, List<String>> params = declaredParams(e);
+            params.replaceAll((name, declared) -> pass.params().getOrDefault(name, declared));
+            total += combinations(params).size();
         }
         return total;
     }

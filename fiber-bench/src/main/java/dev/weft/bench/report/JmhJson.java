@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,24 +30,72 @@ public final class JmhJson {
     private JmhJson() {
     }
 
-    /** Reads a JMH JSON result file. */
     /**
-     * Writes one JMH result file holding the entries of {@code parts} in order (the passes of one
-     * run, each a JMH JSON array); a part that does not exist (a pass that ran nothing) adds nothing.
+     * Writes one JMH result file of {@code base}'s entries, in its order, each replaced by the
+     * entry of the first of {@code preferred} that has the same row (benchmark and parameters),
+     * followed by the rows of {@code preferred} that {@code base} lacks (a row whose light
+     * measurement failed). The {@code standard} profile's passes: the target rows measured at
+     * length, then every row briefly. A file that does not exist adds nothing.
      */
-    public static void concatenate(List<Path> parts, Path into) throws IOException {
-        JsonArray all = new JsonArray();
-        for (Path part : parts) {
-            if (Files.exists(part)) {
-                String text = Files.readString(part);
-                if (!text.isBlank()) {
-                    all.addAll(JsonParser.parseString(text).getAsJsonArray());
-                }
+    public static void overlay(List<Path> preferred, Path base, Path into) throws IOException {
+        Map<String, JsonElement> chosen = new LinkedHashMap<>();
+        for (Path part : preferred) {
+            for (JsonElement e : entries(part)) {
+                chosen.putIfAbsent(rowKey(e.getAsJsonObject()), e);
             }
         }
+        JsonArray all = new JsonArray();
+        for (JsonElement e : entries(base)) {
+            JsonElement better = chosen.remove(rowKey(e.getAsJsonObject()));
+            all.add(better != null ? better : e);
+        }
+        chosen.values().forEach(all::add);
         Files.writeString(into, new GsonBuilder().setPrettyPrinting().create().toJson(all));
     }
 
+    private static JsonArray entries(Path part) throws IOException {
+        if (!Files.exists(part)) {
+            return new JsonArray();
+        }
+        String text = Files.readString(part);
+        return text.isBlank() ? new JsonArray() : JsonParser.parseString(text).getAsJsonArray();
+    }
+
+    /** A row's identity: its benchmark and its parameters, in name order. */
+    private static String rowKey(JsonObject o) {
+        Map<String, String> params = new TreeMap<>();
+        if (o.has("params") && o.get("params").isJsonObject()) {
+            o.getAsJsonObject("params").entrySet().forEach(p -> params.put(p.getKey(), p.getValue().getAsString()));
+        }
+        return requiredString(o, "benchmark") + " " + params;
+    }
+
+    /**
+     * How the rows of a JMH result file were measured, for the report's header: each setting
+     * ({@code "4 forks × (2 × 1 s warm-up + 16 × 300 ms)"}) with the number of rows measured so,
+     * most rows first; empty if the file does not exist or its entries do not say.
+     */
+    public static Map<String, Integer> settings(Path file) throws IOException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (JsonElement e : entries(file)) {
+            JsonObject o = e.getAsJsonObject();
+            if (!o.has("forks") || !o.has("measurementIterations") || !o.has("measurementTime")) {
+                continue;
+            }
+            int forks = o.get("forks").getAsInt();
+            int warmups = o.has("warmupIterations") ? o.get("warmupIterations").getAsInt() : 0;
+            String setting = forks + (forks == 1 ? " fork" : " forks") + " × ("
+                    + (warmups > 0 && o.has("warmupTime") ? warmups + " × " + o.get("warmupTime").getAsString() + " warm-up + " : "")
+                    + o.get("measurementIterations").getAsInt() + " × " + o.get("measurementTime").getAsString() + ")";
+            counts.merge(setting, 1, Integer::sum);
+        }
+        Map<String, Integer> sorted = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(c -> sorted.put(c.getKey(), c.getValue()));
+        return sorted;
+    }
+
+    /** Reads a JMH JSON result file. */
     public static List<BenchResult> read(Path file) throws IOException {
         try {
             return parse(Files.readString(file));

@@ -85,6 +85,7 @@ public final class Report {
         if (!results.isEmpty()) {
             Plots.write(results, plotDir()).forEach((cls, file) -> plotLinks.put(cls, docs.relativize(file).toString()));
         }
-        Files.writeString(markdown(), ReportWriter.render(info, results, IoLoad.read(ioJson()), dataLinks, plotLinks));
+        Files.writeString(markdown(), ReportWriter.render(info, results, IoLoad.read(ioJson()), dataLinks, plotLinks,
+                JmhJson.settings(jmhJson())));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Turns the results of one benchmark run into the Markdown of {@code docs/benchmarks.md}.
@@ -309,6 +310,18 @@ public final class ReportWriter {
         }
     }
 
+    /**
+     * The rows the scheduling targets read in a run made of {@code rows}: each Weft row a check
+     * judges and the floor or contender it is judged against, without repeats, in the order the
+     * checks read them. It depends on which rows exist, not on their scores (but a check that
+     * picks the fastest contender needs finite ones), so the runner calls it on rows of a made-up
+     * score (every benchmark and parameter combination the jar has) to learn which rows the
+     * {@code standard} profile measures with its target settings.
+     */
+    public static List<BenchResult> schedulingBasis(List<BenchResult> rows) {
+        return SchedulingTargets.check(rows).stream().flatMap(c -> c.basis().stream()).distinct().toList();
+    }
+
     /** Checks the performance targets against the rows of this run. */
     public static List<TargetCheck> targets(List<BenchResult> results) {
         Map<String, List<BenchResult>> classes = byClass(results);
@@ -471,12 +484,28 @@ public final class ReportWriter {
      */
     public static String render(RunInfo info, List<BenchResult> results, List<IoLoad.Row> io, List<String> dataFiles,
                                 Map<String, String> plots) {
+        return render(info, results, io, dataFiles, plots, Map.of());
+    }
+
+    /**
+     * The Markdown report, with the network-load rows of the run and how its JMH rows were measured.
+     *
+     * @param info      the run's description
+     * @param results   every row of the run (JMH and memory probes)
+     * @param io        the run's network-load rows ({@link IoLoad}), possibly none
+     * @param dataFiles the result files, as links relative to the report
+     * @param plots     benchmark class (fully qualified) to the plot's path relative to the report
+     * @param settings  JMH's settings to the number of rows measured with them ({@link JmhJson#settings}),
+     *                  possibly none
+     */
+    public static String render(RunInfo info, List<BenchResult> results, List<IoLoad.Row> io, List<String> dataFiles,
+                                Map<String, String> plots, Map<String, Integer> settings) {
         Objects.requireNonNull(info, "info");
         StringBuilder sb = new StringBuilder();
         sb.append("# Weft benchmarks\n\n");
         sb.append("Written by `dev.weft.bench.report.ReportWriter` from the results of one run of `fiber-bench`; ")
                 .append("every number below comes from that run. Do not edit by hand: rerun the command.\n\n");
-        header(sb, info, dataFiles);
+        header(sb, info, dataFiles, settings);
         howToRead(sb);
         targetsSection(sb, results, io);
         notMeasured(sb, results, info);
@@ -529,7 +558,7 @@ public final class ReportWriter {
                 .map(e -> e.getKey() + "=" + e.getValue()).findFirst().orElse(baseline.method());
     }
 
-    private static void header(StringBuilder sb, RunInfo info, List<String> dataFiles) {
+    private static void header(StringBuilder sb, RunInfo info, List<String> dataFiles, Map<String, Integer> settings) {
         sb.append("| | |\n|---|---|\n");
         sb.append("| Profile | `").append(info.profile()).append("` |\n");
         sb.append("| Command | `").append(info.command()).append("` (from the repository root) |\n");
@@ -547,6 +576,13 @@ public final class ReportWriter {
                 .append(info.stealPercent() != null && info.stealPercent() >= 5
                         ? " (a virtual CPU waited that share of the time for the host: rows are slower and noisier, those with several threads most)" : "")
                 .append(" |\n");
+        if (!settings.isEmpty()) {
+            sb.append("| JMH settings | ").append(settings.entrySet().stream()
+                    .map(s -> s.getValue() + (s.getValue() == 1 ? " row: " : " rows: ") + s.getKey())
+                    .collect(Collectors.joining("; "))).append(settings.size() > 1 && info.profile().equals("standard")
+                    ? " (the rows the scheduling targets read have the longer settings: see the errors under the targets table)" : "")
+                    .append(" |\n");
+        }
         if (!dataFiles.isEmpty()) {
             sb.append("| Data | ");
             for (int i = 0; i < dataFiles.size(); i++) {
