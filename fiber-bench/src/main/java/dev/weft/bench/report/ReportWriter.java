@@ -661,7 +661,8 @@ public final class ReportWriter {
                 unknown++;
                 wide.add(e.getKey() + " (no error)");
             } else if (r.scoreError() / r.score() > SUPPORTING_ERROR) {
-                wide.add(String.format(Locale.ROOT, "%s ±%.0f%%", e.getKey(), 100 * r.scoreError() / r.score()));
+                // one decimal: a row just above the line must not read as "±10%"
+                wide.add(String.format(Locale.ROOT, "%s ±%.1f%%", e.getKey(), 100 * r.scoreError() / r.score()));
             }
         }
         sb.append(String.format(Locale.ROOT, "**Errors behind the scheduling targets.** The checks above read %d rows "

@@ -155,7 +155,7 @@ class SchedulingTargetsTest {
         String text = sb.toString();
         // 30 of 290 ms is the one error above a tenth of its score among the rows these checks read
         assertTrue(text.contains("is not supported by this run's errors, whatever its verdict: "
-                + "SkynetBench.weftLegacyLocking (scheduler=workStealing2) ±10%."), text);
+                + "SkynetBench.weftLegacyLocking (scheduler=workStealing2) ±10.3%."), text);
         assertFalse(text.contains("YieldBench.weft (scheduler=workStealing2) ±"), text);
         long rows = checks.stream().flatMap(c -> c.basis().stream()).distinct().count();
         assertTrue(text.contains("read " + rows + " rows"), text);
