@@ -80,7 +80,7 @@ public record RunInfo(String profile, String command, String startedAt, String f
      * The steal between a start snapshot and {@code end} ({@code {steal, total}} ticks), in percent
      * of all ticks; null if either is unknown or no time passed.
      */
-    static Double stealPercent(Long stealAtStart, Long totalAtStart, long[] end) {
+    public static Double stealPercent(Long stealAtStart, Long totalAtStart, long[] end) {
         if (stealAtStart == null || totalAtStart == null || end == null || end[1] <= totalAtStart) {
             return null;
         }
@@ -93,7 +93,7 @@ public record RunInfo(String profile, String command, String startedAt, String f
      * or it has no steal column. On a virtual machine, steal is time a virtual CPU was ready to run
      * while the hypervisor ran something else, which makes a run's numbers slower and noisier.
      */
-    static long[] readCpuTicks() {
+    public static long[] readCpuTicks() {
         try {
             Path stat = Path.of("/proc/stat");
             if (!Files.isReadable(stat)) {
