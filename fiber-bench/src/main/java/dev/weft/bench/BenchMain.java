@@ -93,15 +93,16 @@ public final class BenchMain {
         }
 
         /**
-         * The {@code standard} profile's settings for the rows the scheduling targets read: 4 forks
-         * of 2 x 1 s warm-up and 16 x 300 ms measurement, 64 measured iterations from four JVMs.
+         * The {@code standard} profile's settings for the rows the scheduling targets read: 5 forks
+         * of 2 x 1 s warm-up and 16 x 300 ms measurement, 80 measured iterations from five JVMs.
          * On this project's 2-core VM a Weft row with two carriers varies by 15-20% from one
-         * iteration to the next, and by up to a quarter from one JVM to another, even without
+         * iteration to the next, and by up to a quarter from one JVM to another, even with little
          * host steal (docs/internals.md); JMH's 99.9% interval is t(n-1) s / sqrt(n), so it takes
-         * about 60 iterations, from more than two JVMs, to bring such a row's error under 10% of
-         * its score. Two forks of five, the settings of 2026-12-03, left 55 of 66 rows above it.
+         * 60-80 iterations, from more than two JVMs, to bring such a row's error under 10% of its
+         * score. Two forks of five iterations (the settings until 2026-12-03) left 28 of these 37
+         * rows above 10%; four forks of 16, 4 rows at 10.0-10.4%.
          */
-        static final Profile TARGETS = new Profile(4, 2, TimeValue.seconds(1), 16, TimeValue.milliseconds(300),
+        static final Profile TARGETS = new Profile(5, 2, TimeValue.seconds(1), 16, TimeValue.milliseconds(300),
                 TimeValue.minutes(2), 3, 120);
     }
 
