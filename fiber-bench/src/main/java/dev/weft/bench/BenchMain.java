@@ -95,8 +95,8 @@ public final class BenchMain {
         /**
          * The {@code standard} profile's settings for the rows the scheduling targets read: 5 forks
          * of 2 x 1 s warm-up and 16 x 300 ms measurement, 80 measured iterations from five JVMs.
-         * On this project's 2-core VM a Weft row with two carriers varies by 15-20% from one
-         * iteration to the next, and by up to a quarter from one JVM to another, even with little
+         * On this project's 2-core VM these rows vary by 12-24% from one 300 ms iteration
+         * to the next, and by up to a quarter from one JVM to another, even with little
          * host steal (docs/internals.md); JMH's 99.9% interval is t(n-1) s / sqrt(n), so it takes
          * 60-80 iterations, from more than two JVMs, to bring such a row's error under 10% of its
          * score. Two forks of five iterations (the settings until 2026-12-03) left 28 of these 37
@@ -131,7 +131,8 @@ public final class BenchMain {
     /**
      * The JMH runs of a profile: one for every profile but {@code standard}, which first measures
      * the rows the scheduling targets read with {@link Profile#TARGETS} ({@link #targetPasses}) and
-     * then every row with its own lighter settings; the merge keeps the first. With
+     * then every row with its own lighter settings; a target row's long measurement replaces its
+     * light one ({@link JmhJson#overlay}). With
      * {@code include} (a partial run) one pass of that pattern, with {@link Profile#TARGETS} in
      * {@code standard}.
      */
