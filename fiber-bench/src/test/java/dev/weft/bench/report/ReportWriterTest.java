@@ -207,6 +207,21 @@ class ReportWriterTest {
     }
 
     @Test
+    void theHeaderNamesEachJmhSettingWithItsRowCountAndNothingWhenUnknown() {
+        Map<String, Integer> settings = new java.util.LinkedHashMap<>();
+        settings.put("1 fork × (3 × 300 ms warm-up + 5 × 300 ms)", 160);
+        settings.put("5 forks × (2 × 1 s warm-up + 16 × 300 ms)", 37);
+        RunInfo standard = new RunInfo("standard", "cmd", "start", "end", "cpu", 2, 1L << 30, "os", "jdk", 0.1, 0.2, List.of());
+        String md = ReportWriter.render(standard, fixture, List.of(), List.of(), Map.of(), settings);
+        assertTrue(md.contains("| JMH settings | 160 rows: 1 fork × (3 × 300 ms warm-up + 5 × 300 ms); "
+                + "37 rows: 5 forks × (2 × 1 s warm-up + 16 × 300 ms) (the rows the scheduling targets read"), md);
+        String one = ReportWriter.render(info(), fixture, List.of(), List.of(), Map.of(),
+                Map.of("1 fork × (1 × 150 ms warm-up + 3 × 150 ms)", 1));
+        assertTrue(one.contains("| JMH settings | 1 row: 1 fork × (1 × 150 ms warm-up + 3 × 150 ms) |"), one);
+        assertFalse(ReportWriter.render(info(), fixture, List.of(), Map.of()).contains("JMH settings"));
+    }
+
+    @Test
     void stealIsTheShareOfStolenTicksBetweenTwoSnapshotsOfProcStat() {
         long[] start = RunInfo.parseCpuTicks("cpu  1000 0 100 8000 10 0 40 850 0 0");
         assertArrayEquals(new long[] {850, 10_000}, start);
