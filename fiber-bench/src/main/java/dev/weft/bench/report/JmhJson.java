@@ -63,11 +63,18 @@ public final class JmhJson {
 
     /** A row's identity: its benchmark and its parameters, in name order. */
     private static String rowKey(JsonObject o) {
+        return requiredString(o, "benchmark") + " " + params(o);
+    }
+
+    /** An entry's parameters, in name order (none if it has no {@code params}). */
+    private static Map<String, String> params(JsonObject o) {
         Map<String, String> params = new TreeMap<>();
         if (o.has("params") && o.get("params").isJsonObject()) {
-            o.getAsJsonObject("params").entrySet().forEach(p -> params.put(p.getKey(), p.getValue().getAsString()));
+            for (Map.Entry<String, JsonElement> p : o.getAsJsonObject("params").entrySet()) {
+                params.put(p.getKey(), p.getValue().getAsString());
+            }
         }
-        return requiredString(o, "benchmark") + " " + params;
+        return params;
     }
 
     /**
@@ -130,12 +137,7 @@ public final class JmhJson {
     private static BenchResult entry(JsonObject o) {
         String benchmark = requiredString(o, "benchmark");
         String mode = requiredString(o, "mode");
-        Map<String, String> params = new TreeMap<>();
-        if (o.has("params") && o.get("params").isJsonObject()) {
-            for (Map.Entry<String, JsonElement> p : o.getAsJsonObject("params").entrySet()) {
-                params.put(p.getKey(), p.getValue().getAsString());
-            }
-        }
+        Map<String, String> params = params(o);
         if (!o.has("primaryMetric") || !o.get("primaryMetric").isJsonObject()) {
             throw new IllegalArgumentException("entry for " + benchmark + " has no primaryMetric");
         }
